@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
+
+import { ApiKey } from './api-key.entity';
+
+export type NewApiKey = Pick<ApiKey, 'id' | 'userId' | 'name' | 'secretHash' | 'permissions' | 'expiresAt'>;
+
+/** What authenticating with a key needs (cached). */
+export type ApiKeyCredential = Pick<ApiKey, 'id' | 'userId' | 'secretHash' | 'permissions' | 'expiresAt' | 'revokedAt'>;
+
+/** API keys; joins the caller's transaction. */
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get keys(): Repository<ApiKey> {
+    return this.txHost.tx.getRepository(ApiKey);
+  }
+
+  async insert(key: NewApiKey): Promise<ApiKey> {
+    await this.keys.insert(key);
+    return this.keys.findOneByOrFail({ id: key.id });
+  }
+
+  findCredential(id: string): Promise<ApiKeyCredential | null> {
+    return this.keys.findOne({
+      where: { id },
+      select: { id: true, userId: true, secretHash: true, permissions: true, expiresAt: true, revokedAt: true },
+    });
+  }
+
+  /** The owner's keys that still work or may (not revoked), newest first. */
+  findUsableOf(userId: string): Promise<ApiKey[]> {
+    return this.keys.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  countActiveOf(userId: string, now: Date): Promise<number> {
+    return this.keys.count({
+      where: [
+        { userId, revokedAt: IsNull(), expiresAt: IsNull() },
+        { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      ],
+    });
+  }
+
+  /** Revokes the key if it belongs to `userId` and is not revoked yet; whether it did. */
+  async revoke(id: string, userId: string): Promise<boolean> {
+    const result = await this.keys.update({ id, userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  exists(id: string, userId: string): Promise<boolean> {
+    return this.keys.exists({ where: { id, userId } });
+  }
+
+  /** Stamps the last use, at most once a minute per key whatever the number of replicas. */
+  async touchLastUsed(id: string, minIntervalSeconds: number): Promise<void> {
+    await this.keys
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ lastUsedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .andWhere(`(last_used_at IS NULL OR last_used_at < now() - make_interval(secs => :interval))`, {
+        interval: minIntervalSeconds,
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,128 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+
+import type { Principal } from '../common/access/principal';
+import { CurrentUser, Public } from '../common/decorators';
+import { AuthenticationException, ErrorCode } from '../common/errors';
+import { ApiEnvelope, ApiErrors } from '../common/http';
+import { AccountRateLimit, AuthRateLimit } from '../platform/rate-limit';
+import { UserResponseDto } from '../users/dto/user-response.dto';
+import { AuthService } from './auth.service';
+import { loginAccount, refreshSession } from './credential-rate-limits';
+import { CookieSessionResponseDto } from './dto/cookie-session-response.dto';
+import { CsrfTokenResponseDto } from './dto/csrf-token-response.dto';
+import { LoginDto } from './dto/login.dto';
+import { LoginQueryDto } from './dto/login-query.dto';
+import { RefreshTokenDto } from './dto/refresh-token.dto';
+import { RegisterDto } from './dto/register.dto';
+import { TokenResponseDto } from './dto/token-response.dto';
+import type { TokenPair } from './session.service';
+import { SessionCookies } from './session-cookies';
+
+type RequestWithPrincipal = Request & { principal?: Principal };
+
+@ApiTags('auth')
+@ApiExtraModels(CookieSessionResponseDto)
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookies: SessionCookies,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Create a customer account' })
+  @ApiEnvelope(UserResponseDto, { status: HttpStatus.CREATED })
+  @ApiErrors(ErrorCode.ValidationError, ErrorCode.ResourceAlreadyExists)
+  register(@Body() body: RegisterDto): Promise<UserResponseDto> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @AuthRateLimit()
+  @AccountRateLimit(loginAccount)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Exchange email and password for an access and a refresh token',
+    description:
+      'With `?mode=cookie` the tokens are set as httpOnly cookies and the body is a CookieSessionResponseDto.',
+  })
+  @ApiEnvelope(TokenResponseDto)
+  @ApiErrors(ErrorCode.ValidationError, ErrorCode.AuthenticationError, ErrorCode.RateLimitExceeded)
+  async login(
+    @Body() body: LoginDto,
+    @Query() query: LoginQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenResponseDto | CookieSessionResponseDto> {
+    const pair = await this.auth.login(body, query.mode);
+    return query.mode === 'cookie' ? this.cookies.start(response, pair) : toTokenResponse(pair);
+  }
+
+  @Public()
+  @AuthRateLimit()
+  @AccountRateLimit(refreshSession)
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair (each refresh token works once)',
+    description:
+      'Presenting a refresh token that was already exchanged revokes its whole session (401). ' +
+      'Cookie-mode clients send no body: the refresh cookie is used, and `X-CSRF-Token` is required.',
+  })
+  @ApiEnvelope(TokenResponseDto)
+  @ApiErrors(
+    ErrorCode.ValidationError,
+    ErrorCode.AuthenticationError,
+    ErrorCode.CsrfInvalid,
+    ErrorCode.RateLimitExceeded,
+  )
+  async refresh(
+    @Body() body: RefreshTokenDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenResponseDto | CookieSessionResponseDto> {
+    if (body.refreshToken !== undefined) return toTokenResponse(await this.auth.refresh(body.refreshToken));
+    const cookie = this.cookies.refreshTokenOf(request);
+    const sessionId = this.auth.sessionOfRefreshToken(cookie);
+    if (cookie === undefined || sessionId === undefined) throw new AuthenticationException('missing_credentials');
+    const csrfToken = this.cookies.requireCsrf(request, sessionId);
+    return this.cookies.renew(response, await this.auth.refresh(cookie), csrfToken);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the session: the access token and the refresh tokens stop working at once' })
+  @ApiErrors(ErrorCode.AuthenticationError, ErrorCode.ValidationError, ErrorCode.CsrfInvalid)
+  async logout(
+    @CurrentUser() principal: Principal,
+    @Body() body: RefreshTokenDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logout(principal, body.refreshToken ?? this.cookies.refreshTokenOf(request));
+    this.cookies.clear(response);
+  }
+
+  @Public()
+  @Get('csrf')
+  @ApiOperation({ summary: 'A CSRF token for cookie-mode web clients (also set as a cookie)' })
+  @ApiEnvelope(CsrfTokenResponseDto)
+  csrf(@Req() request: RequestWithPrincipal, @Res({ passthrough: true }) response: Response): CsrfTokenResponseDto {
+    const sessionId =
+      request.principal?.sessionId ?? this.auth.sessionOfRefreshToken(this.cookies.refreshTokenOf(request));
+    return { csrfToken: this.cookies.issueCsrf(response, sessionId) };
+  }
+}
+
+function toTokenResponse(pair: TokenPair): TokenResponseDto {
+  return {
+    accessToken: pair.accessToken,
+    refreshToken: pair.refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: pair.expiresIn,
+  };
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { AuditService } from '../audit/audit.service';
+import { AuditAction, AuditResource } from '../audit/audit-actions';
+import { AuthenticationException } from '../common/errors';
+import { TransactionRunner } from '../platform/database';
+import { REVOCATION_STORE, type RevocationStore, RevocationStoreUnavailableError } from '../platform/security';
+import type { AuthenticatedUser } from '../users/users.service';
+import { UsersService } from '../users/users.service';
+import { AuthMetrics } from './auth.metrics';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { type AccessTokenClaims, type RefreshTokenClaims, TokenService } from './token.service';
+
+/** An access token and a refresh token of one session. */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** Access-token lifetime in seconds. */
+  readonly expiresIn: number;
+  readonly refreshExpiresIn: number;
+  readonly sessionId: string;
+  readonly userId: string;
+}
+
+type RotationOutcome =
+  | { readonly kind: 'rotated'; readonly pair: TokenPair }
+  | { readonly kind: 'reused'; readonly reason: 'refresh_token_reused'; readonly familyId: string }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly familyId?: string };
+
+/**
+ * Sessions: a sign-in is a family of refresh tokens, rotated at every refresh, each exchange
+ * issuing a new access token. The refresh ledger (Postgres) is the durable truth; the revocation
+ * store (Redis, shared by replicas) makes revoked access tokens fail at once without a database
+ * read per request.
+ */
+@Injectable()
+export class SessionService {
+  private readonly logger = new Logger(SessionService.name);
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
+    private readonly metrics: AuthMetrics,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+  ) {}
+
+  /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
+  async start(user: AuthenticatedUser): Promise<TokenPair> {
+    return this.issuePair(user, randomUUID());
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair (rotation). A token already exchanged is proof that
+   * it leaked: its whole family is revoked (durably, then in the shared store) and the answer is
+   * 401, for the thief and the legitimate client alike, who signs in again.
+   */
+  async rotate(refreshToken: string): Promise<TokenPair> {
+    const claims = this.tokens.verifyRefreshToken(refreshToken);
+    const outcome = await this.transactions.run(() => this.rotateInTransaction(claims));
+    this.metrics.refreshes.inc({ result: outcome.kind });
+    if (outcome.kind === 'rotated') return outcome.pair;
+    if (outcome.familyId) await this.forgetSessionAccess(outcome.familyId);
+    if (outcome.kind === 'reused')
+      this.logger.warn({ sessionId: outcome.familyId }, 'Refresh token reused; session revoked');
+    throw new AuthenticationException(outcome.reason);
+  }
+
+  /**
+   * Ends a session: its refresh tokens are revoked, and every access token of it (the one in use
+   * included) fails from now on, on every replica.
+   */
+  async end(sessionId: string, userId: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const token = await this.refreshTokens.findAnyOfFamily(sessionId);
+      if (token && token.userId === userId) await this.refreshTokens.revokeFamily(sessionId);
+    });
+    await this.forgetSessionAccess(sessionId);
+  }
+
+  /** Makes one access token fail until it expires (logout of a token whose session is unknown). */
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.revocations.revoke([accessKey(jti)], expiresAt);
+  }
+
+  /** The session a refresh token belongs to, if the token is valid (signature, type, expiry). */
+  sessionOfRefreshToken(refreshToken: string): { sessionId: string; userId: string } | null {
+    try {
+      const claims = this.tokens.verifyRefreshToken(refreshToken);
+      return { sessionId: claims.fam, userId: claims.sub };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Whether an access token was revoked (itself or its session). When the shared store cannot
+   * answer, the durable ledger does (fail to Postgres, never open): counted and logged.
+   */
+  async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
+    try {
+      return await this.revocations.isAnyRevoked([accessKey(claims.jti), sessionKey(claims.fam)]);
+    } catch (error) {
+      if (!(error instanceof RevocationStoreUnavailableError)) throw error;
+      const revoked = await this.refreshTokens.isFamilyRevoked(claims.fam);
+      this.metrics.revocationFallbacks.inc({ outcome: revoked ? 'revoked' : 'valid' });
+      return revoked;
+    }
+  }
+
+  private async rotateInTransaction(claims: RefreshTokenClaims): Promise<RotationOutcome> {
+    const newJti = randomUUID();
+    const consumed = await this.refreshTokens.consume(claims.jti, newJti);
+    if (!consumed) return this.explainUnusable(claims);
+    if (consumed.familyId !== claims.fam || consumed.userId !== claims.sub) {
+      return this.revokeAndReject(consumed.familyId, 'token_mismatch');
+    }
+    const user = await this.users.findActiveById(consumed.userId);
+    if (!user || user.tokenVersion !== claims.ver) return this.revokeAndReject(consumed.familyId, 'stale_session');
+    return { kind: 'rotated', pair: await this.issuePair(user, consumed.familyId, newJti) };
+  }
+
+  /** Why a presented token could not be consumed; reuse of a consumed one revokes its family. */
+  private async explainUnusable(claims: RefreshTokenClaims): Promise<RotationOutcome> {
+    const row = await this.refreshTokens.findByJti(claims.jti);
+    if (!row) return { kind: 'rejected', reason: 'unknown_refresh_token' };
+    if (row.revokedAt) return { kind: 'rejected', reason: 'refresh_token_revoked' };
+    if (!row.consumedAt) return { kind: 'rejected', reason: 'refresh_token_expired' };
+    await this.refreshTokens.revokeFamily(row.familyId);
+    await this.audit.record({
+      action: AuditAction.RefreshTokenReused,
+      resourceType: AuditResource.Session,
+      resourceId: row.familyId,
+      actorId: null,
+      details: { userId: row.userId },
+    });
+    return { kind: 'reused', reason: 'refresh_token_reused', familyId: row.familyId };
+  }
+
+  private async revokeAndReject(familyId: string, reason: string): Promise<RotationOutcome> {
+    await this.refreshTokens.revokeFamily(familyId);
+    return { kind: 'rejected', reason, familyId };
+  }
+
+  private async issuePair(user: AuthenticatedUser, sessionId: string, refreshJti?: string): Promise<TokenPair> {
+    const subject = { userId: user.id, role: user.role, tokenVersion: user.tokenVersion, sessionId };
+    const refresh = this.tokens.issueRefreshToken(subject, refreshJti);
+    const access = this.tokens.issueAccessToken(subject);
+    await this.refreshTokens.insert({
+      jti: refresh.jti,
+      familyId: sessionId,
+      userId: user.id,
+      expiresAt: new Date(refresh.expiresAt * 1000),
+    });
+    return {
+      accessToken: access.token,
+      refreshToken: refresh.token,
+      expiresIn: access.expiresIn,
+      refreshExpiresIn: refresh.expiresIn,
+      sessionId,
+      userId: user.id,
+    };
+  }
+
+  /** Every access token of the session fails from now until the last one could have expired. */
+  private async forgetSessionAccess(sessionId: string): Promise<void> {
+    const lastPossibleExpiry = Math.floor(Date.now() / 1000) + this.tokens.accessTokenTtlSeconds;
+    await this.revocations.revoke([sessionKey(sessionId)], lastPossibleExpiry);
+  }
+}
+
+function accessKey(jti: string): string {
+  return `access:${jti}`;
+}
+
+function sessionKey(sessionId: string): string {
+  return `session:${sessionId}`;
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+
+import { MetricsRegistry } from '../../platform/metrics/metrics-registry';
+import { RequestContextService } from '../context/request-context.service';
+import { AccessMetrics } from './access.metrics';
+import { AccessDecisionRecorder } from './access-decision.recorder';
+import type { Principal } from './principal';
+import { Role } from './roles';
+
+const PRINCIPAL: Principal = {
+  userId: '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e',
+  role: Role.Customer,
+  method: 'api_key',
+  credentialId: 'key-1',
+};
+
+describe(AccessDecisionRecorder.name, () => {
+  let sut: AccessDecisionRecorder;
+  let registry: MetricsRegistry;
+  let warn: jest.SpyInstance;
+
+  beforeEach(async () => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        AccessDecisionRecorder,
+        AccessMetrics,
+        MetricsRegistry,
+        { provide: RequestContextService, useValue: { requestId: 'req-9' } },
+      ],
+    }).compile();
+    sut = moduleRef.get(AccessDecisionRecorder);
+    registry = moduleRef.get(MetricsRegistry);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  const exposition = () => registry.render();
+
+  it('counts allowed checks', async () => {
+    sut.allowed();
+
+    expect(await exposition()).toContain('permission_checks_total{result="allowed"} 1');
+  });
+
+  it('counts a denial by what was missing, never by who', async () => {
+    sut.denied({ principal: PRINCIPAL, missing: ['users:read', 'audit:read'], route: 'UsersController.list' });
+
+    const text = await exposition();
+    expect(text).toContain('permission_checks_total{result="denied"} 1');
+    expect(text).toContain('permission_denied_total{permission="audit:read|users:read"} 1');
+    expect(text).not.toContain(PRINCIPAL.userId);
+  });
+
+  it('logs a structured permission.denied event', () => {
+    sut.denied({ principal: PRINCIPAL, missing: ['users:read'], resourceType: 'User' });
+
+    expect(warn).toHaveBeenCalledWith(
+      {
+        event: 'permission.denied',
+        userId: PRINCIPAL.userId,
+        role: 'customer',
+        authMethod: 'api_key',
+        missing: ['users:read'],
+        route: undefined,
+        resourceType: 'User',
+        requestId: 'req-9',
+      },
+      'permission.denied',
+    );
+  });
+});

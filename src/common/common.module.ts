@@ -1,0 +1,54 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { Request } from 'express';
+import { ClsModule } from 'nestjs-cls';
+
+import { AccessMetrics } from './access/access.metrics';
+import { AccessControlService } from './access/access-control.service';
+import { AccessDecisionRecorder } from './access/access-decision.recorder';
+import { RequestContextService } from './context/request-context.service';
+import { AllExceptionsFilter } from './filters/all-exceptions.filter';
+import { CacheControlInterceptor } from './interceptors/cache-control.interceptor';
+import { RequestTimeoutInterceptor } from './interceptors/request-timeout.interceptor';
+import { ResponseEnvelopeInterceptor } from './interceptors/response-envelope.interceptor';
+import { PaginationModule } from './pagination/pagination.module';
+import { AppValidationPipe } from './validation/app-validation.pipe';
+
+/**
+ * What every request passes through, registered once as global providers: the request context,
+ * validation, the error filter and the response envelope. (The authentication guard is
+ * registered by the auth slice, which provides what it calls.)
+ */
+@Global()
+@Module({
+  imports: [
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        generateId: true,
+        // assignRequestId (the first middleware) has already fixed the id.
+        idGenerator: (req: Request) => (req as Request & { id: string }).id,
+        setup: (cls, req: Request) => {
+          cls.set('requestId', (req as Request & { id: string }).id);
+          cls.set('ip', req.ip);
+        },
+      },
+    }),
+    PaginationModule,
+  ],
+  providers: [
+    RequestContextService,
+    AccessMetrics,
+    AccessDecisionRecorder,
+    AccessControlService,
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Interceptors wrap the handler in this order, outermost first.
+    { provide: APP_INTERCEPTOR, useClass: RequestTimeoutInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ResponseEnvelopeInterceptor },
+  ],
+  exports: [RequestContextService, AccessControlService, AccessDecisionRecorder],
+})
+export class CommonModule {}

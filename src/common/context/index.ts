@@ -1,0 +1,2 @@
+export * from './request-context.service';
+export * from './request-id';

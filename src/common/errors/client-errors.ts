@@ -1,0 +1,58 @@
+import { AppException, type ErrorDetails } from './app.exception';
+import { ErrorCode } from './error-code';
+
+/** One failed rule, located the way clients expect: ["body", "email"], ["query", "page"], ... */
+export interface FieldError {
+  readonly loc: ReadonlyArray<string | number>;
+  readonly msg: string;
+  readonly type: string;
+}
+
+export class ValidationException extends AppException {
+  readonly code = ErrorCode.ValidationError;
+
+  constructor(
+    readonly errors: readonly FieldError[],
+    message = 'Request validation failed',
+  ) {
+    super(message, { errors });
+  }
+
+  /** One failed field, e.g. `ValidationException.forField(['query', 'cursor'], 'is invalid', 'cursor')`. */
+  static forField(loc: FieldError['loc'], msg: string, type: string): ValidationException {
+    return new ValidationException([{ loc, msg, type }]);
+  }
+}
+
+/** Malformed JSON, a wrong content type or a body that cannot be read. */
+export class MalformedRequestException extends AppException {
+  readonly code = ErrorCode.BadRequest;
+
+  constructor(message = 'The request could not be read', details?: ErrorDetails) {
+    super(message, details);
+  }
+}
+
+export class RequestTooLargeException extends AppException {
+  readonly code = ErrorCode.PayloadTooLarge;
+
+  constructor(limitBytes?: number) {
+    super('The request body is too large', limitBytes === undefined ? undefined : { limitBytes });
+  }
+}
+
+export class ResourceNotFoundException extends AppException {
+  readonly code = ErrorCode.ResourceNotFound;
+
+  constructor(resourceType: string, resourceId?: string) {
+    super(`${resourceType} not found`, resourceId === undefined ? { resourceType } : { resourceType, resourceId });
+  }
+}
+
+export class ResourceAlreadyExistsException extends AppException {
+  readonly code = ErrorCode.ResourceAlreadyExists;
+
+  constructor(resourceType: string, field: string) {
+    super(`A ${resourceType.toLowerCase()} with this ${field} already exists`, { resourceType, field });
+  }
+}

@@ -1,0 +1,150 @@
+import { type ArgumentMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsOptional, IsString, IsUUID, Min, MinLength, ValidateNested } from 'class-validator';
+
+import { ErrorCode, type FieldError, ValidationException } from '../errors';
+import { AppValidationPipe } from './app-validation.pipe';
+
+class LineDto {
+  @IsInt()
+  @Min(1)
+  quantity: number;
+}
+
+class CreateOrderDto {
+  @IsString()
+  @MinLength(3)
+  customer: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
+  items: LineDto[];
+}
+
+class ListQueryDto {
+  @IsOptional()
+  @IsInt()
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  limit?: number;
+}
+
+class OrderParamsDto {
+  @IsUUID()
+  orderId: string;
+}
+
+const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
+
+/** The field errors of the ValidationException that `promise` rejects with. */
+async function fieldErrorsOf(promise: Promise<unknown>): Promise<readonly FieldError[]> {
+  const error = await promise.catch((rejection: unknown) => rejection);
+  expect(error).toBeInstanceOf(ValidationException);
+  const validation = error as ValidationException;
+  expect(validation.code).toBe(ErrorCode.ValidationError);
+  return validation.errors;
+}
+
+describe(AppValidationPipe.name, () => {
+  let sut: AppValidationPipe;
+
+  beforeEach(async () => {
+    const moduleRef = await Test.createTestingModule({ providers: [AppValidationPipe] }).compile();
+    sut = moduleRef.get(AppValidationPipe);
+  });
+
+  it('transforms a valid body into an instance of its DTO, nested elements included', async () => {
+    const result = await sut.transform({ customer: 'ada', items: [{ quantity: 2 }] }, body(CreateOrderDto));
+
+    expect(result).toBeInstanceOf(CreateOrderDto);
+    expect(result).toEqual({ customer: 'ada', items: [{ quantity: 2 }] });
+    expect((result as CreateOrderDto).items[0]).toBeInstanceOf(LineDto);
+  });
+
+  it('locates an error inside a nested array element', async () => {
+    const errors = await fieldErrorsOf(
+      sut.transform({ customer: 'ada', items: [{ quantity: 1 }, { quantity: 0 }] }, body(CreateOrderDto)),
+    );
+
+    expect(errors).toEqual([
+      { loc: ['body', 'items', 1, 'quantity'], msg: 'must not be less than 1', type: 'invalid.min' },
+    ]);
+  });
+
+  it('rejects unknown properties, also inside nested elements', async () => {
+    const errors = await fieldErrorsOf(
+      sut.transform({ customer: 'ada', isAdmin: true, items: [{ quantity: 1, price: 0 }] }, body(CreateOrderDto)),
+    );
+
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ loc: ['body', 'isAdmin'], type: 'unknown_field' }),
+        expect.objectContaining({ loc: ['body', 'items', 0, 'price'], type: 'unknown_field' }),
+      ]),
+    );
+    expect(errors).toHaveLength(2);
+  });
+
+  it('reports one message per property (stopAtFirstError)', async () => {
+    const errors = await fieldErrorsOf(
+      sut.transform({ customer: 7, items: [{ quantity: 'x' }] }, body(CreateOrderDto)),
+    );
+
+    expect(errors.map((error) => error.loc)).toEqual([
+      ['body', 'customer'],
+      ['body', 'items', 0, 'quantity'],
+    ]);
+  });
+
+  it('reports every missing required property', async () => {
+    const errors = await fieldErrorsOf(sut.transform({}, body(CreateOrderDto)));
+
+    expect(errors.map((error) => error.loc)).toEqual([
+      ['body', 'customer'],
+      ['body', 'items'],
+    ]);
+  });
+
+  it.each<[string, unknown]>([
+    ['an array', [{ customer: 'ada', items: [] }]],
+    ['a string', 'customer=ada'],
+    ['a number', 42],
+    ['null', null],
+    ['undefined', undefined],
+  ])('rejects %s as a body for a DTO with one error at ["body"]', async (_label, value) => {
+    const errors = await fieldErrorsOf(sut.transform(value, body(CreateOrderDto)));
+
+    expect(errors).toEqual([{ loc: ['body'], msg: 'must be a JSON object', type: 'invalid_type' }]);
+  });
+
+  it('locates query errors under "query" and does not convert query strings implicitly', async () => {
+    const errors = await fieldErrorsOf(sut.transform({ page: '2' }, { type: 'query', metatype: ListQueryDto }));
+
+    expect(errors).toEqual([{ loc: ['query', 'page'], msg: expect.any(String), type: 'invalid.isInt' }]);
+  });
+
+  it('converts a query property that declares its type', async () => {
+    const result = await sut.transform({ limit: '20' }, { type: 'query', metatype: ListQueryDto });
+
+    expect(result).toBeInstanceOf(ListQueryDto);
+    expect(result).toEqual({ limit: 20 });
+  });
+
+  it('locates route parameter errors under "path"', async () => {
+    const errors = await fieldErrorsOf(
+      sut.transform({ orderId: 'not-a-uuid' }, { type: 'param', metatype: OrderParamsDto }),
+    );
+
+    expect(errors).toEqual([{ loc: ['path', 'orderId'], msg: expect.any(String), type: 'invalid.isUuid' }]);
+  });
+
+  it('passes values without a DTO through untouched', async () => {
+    await expect(sut.transform('ada', { type: 'body', metatype: String, data: 'customer' })).resolves.toBe('ada');
+    await expect(sut.transform([1, 2], body(Array))).resolves.toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,63 @@
+import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+
+import { ValidationException } from '../errors';
+import { toFieldErrors } from './validation-error.mapper';
+
+/** Carries raw class-validator errors from the exception factory to `transform`, which knows the location. */
+class UnlocatedValidationErrors extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+const LOCATION_BY_PARAM_TYPE: Readonly<Record<ArgumentMetadata['type'], string>> = {
+  body: 'body',
+  query: 'query',
+  param: 'path',
+  custom: 'custom',
+};
+
+/**
+ * The global ValidationPipe: unknown properties are rejected (never silently stored), payloads
+ * are transformed into their DTO classes, and every failure becomes a 422 VALIDATION_ERROR whose
+ * `loc` starts with where the value came from.
+ */
+@Injectable()
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new UnlocatedValidationErrors(errors),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && this.expectsObject(metadata) && !isPlainObject(value)) {
+      throw ValidationException.forField(['body'], 'must be a JSON object', 'invalid_type');
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof UnlocatedValidationErrors) {
+        throw new ValidationException(toFieldErrors(error.errors, LOCATION_BY_PARAM_TYPE[metadata.type]));
+      }
+      throw error;
+    }
+  }
+
+  /** A DTO class (not a primitive, not an array) is declared for this argument. */
+  private expectsObject(metadata: ArgumentMetadata): boolean {
+    return metadata.metatype !== undefined && this.toValidate(metadata) && metadata.metatype !== Array;
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

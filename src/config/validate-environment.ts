@@ -1,0 +1,104 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+import { DEVELOPMENT_CORS_ORIGIN_PATTERNS, parseOriginPatterns, parseOrigins } from './cors-origins';
+import {
+  DEVELOPMENT_FIELD_ENCRYPTION_KEYS,
+  DEVELOPMENT_JWT_SECRET,
+  type Environment,
+  EnvironmentSchema,
+  NodeEnvironment,
+} from './environment';
+import { parseFieldEncryptionKeys, resolveActiveKeyId } from './field-encryption-keys';
+
+/** Raised for a bad environment; its message is one line that names every offending variable. */
+export class ConfigValidationError extends Error {
+  override readonly name = 'ConfigValidationError';
+}
+
+/**
+ * Validates raw variables (usually `process.env`) and returns the typed environment with
+ * defaults applied. Throws ConfigValidationError; the caller decides how to exit.
+ */
+export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
+  // whitelist drops every variable the schema does not declare (PATH, HOME, ...).
+  const parsed = plainToInstance(EnvironmentSchema, withoutEmptyValues(raw));
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(`Invalid configuration: ${errors.map((e) => describe(e, raw)).join('; ')}`);
+  }
+  return applyDerivedDefaults(parsed);
+}
+
+/** `PORT=` in a .env file means "not set" (the default applies), not "set to nothing". */
+function withoutEmptyValues(raw: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(raw).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
+  );
+}
+
+function describe(error: ValidationError, raw: Record<string, string | undefined>): string {
+  const reasons = Object.values(error.constraints ?? {}).map((m) => m.replace(`${error.property} `, ''));
+  const given = raw[error.property];
+  const shown = given === undefined || /SECRET|URL|KEY/.test(error.property) ? '' : ` (got "${given}")`;
+  return `${error.property} ${reasons[0] ?? 'is invalid'}${shown}`;
+}
+
+function applyDerivedDefaults(env: EnvironmentSchema): Environment {
+  const production = env.NODE_ENV === NodeEnvironment.Production;
+  if (production && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigValidationError(
+      'Invalid configuration: JWT_SECRET must not be the development default in production',
+    );
+  }
+  if (env.JWT_REFRESH_TTL_SECONDS < env.JWT_ACCESS_TTL_SECONDS) {
+    throw new ConfigValidationError(
+      'Invalid configuration: JWT_REFRESH_TTL_SECONDS must not be shorter than JWT_ACCESS_TTL_SECONDS',
+    );
+  }
+  return Object.assign(env, {
+    JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    SEED_DEMO_DATA: env.SEED_DEMO_DATA ?? (!production && env.DATABASE_URL === undefined),
+    LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === NodeEnvironment.Development ? 'pretty' : 'json'),
+    CACHE_BACKEND: env.CACHE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'memory'),
+    ...fieldEncryptionSettings(env, production),
+    ...corsSettings(env),
+  });
+}
+
+/** The key ring must parse, hold the active key, and (in production) be a real one. */
+function fieldEncryptionSettings(
+  env: EnvironmentSchema,
+  production: boolean,
+): Pick<Environment, 'FIELD_ENCRYPTION_KEYS' | 'FIELD_ENCRYPTION_ACTIVE_KEY'> {
+  const raw = env.FIELD_ENCRYPTION_KEYS ?? DEVELOPMENT_FIELD_ENCRYPTION_KEYS;
+  const keys = derived('FIELD_ENCRYPTION_KEYS', () => parseFieldEncryptionKeys(raw));
+  const developmentKeys = [...parseFieldEncryptionKeys(DEVELOPMENT_FIELD_ENCRYPTION_KEYS).values()];
+  if (production && [...keys.values()].some((key) => developmentKeys.some((dev) => dev.equals(key)))) {
+    throw new ConfigValidationError(
+      'Invalid configuration: FIELD_ENCRYPTION_KEYS must not contain the development key in production',
+    );
+  }
+  const active = derived('FIELD_ENCRYPTION_ACTIVE_KEY', () =>
+    resolveActiveKeyId(keys, env.FIELD_ENCRYPTION_ACTIVE_KEY),
+  );
+  return { FIELD_ENCRYPTION_KEYS: raw, FIELD_ENCRYPTION_ACTIVE_KEY: active };
+}
+
+function corsSettings(env: EnvironmentSchema): Pick<Environment, 'CORS_ORIGINS' | 'CORS_ORIGIN_PATTERNS'> {
+  const origins = env.CORS_ORIGINS ?? '';
+  const patterns =
+    env.CORS_ORIGIN_PATTERNS ?? (env.NODE_ENV === NodeEnvironment.Development ? DEVELOPMENT_CORS_ORIGIN_PATTERNS : '');
+  derived('CORS_ORIGINS', () => parseOrigins(origins));
+  derived('CORS_ORIGIN_PATTERNS', () => parseOriginPatterns(patterns));
+  return { CORS_ORIGINS: origins, CORS_ORIGIN_PATTERNS: patterns };
+}
+
+/** Runs a parser of one variable, turning its error into the one-line configuration message. */
+function derived<T>(variable: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigValidationError(`Invalid configuration: ${variable} ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,15 @@
+import { loadEnvironmentOrExit } from './bootstrap/load-environment';
+import { startTracing } from './platform/tracing/tracing';
+
+async function bootstrap(): Promise<void> {
+  const env = loadEnvironmentOrExit();
+  // Before the app is loaded: instrumentation patches http, express, pg and Redis clients as they are required.
+  startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_SERVICE_NAME);
+  const { createApp } = await import('./bootstrap/create-app.js');
+  const { Logger } = await import('@nestjs/common');
+  const app = await createApp(env);
+  await app.listen(env.PORT, env.HOST);
+  new Logger('Bootstrap').log(`Listening on http://${env.HOST}:${env.PORT} (docs at /docs)`);
+}
+
+void bootstrap();

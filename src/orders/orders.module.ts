@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { AuditModule } from '../audit/audit.module';
+import { ProductsModule } from '../products/products.module';
+import { ChargePaymentHandler } from './handlers/charge-payment.handler';
+import { SettleOrderHandler } from './handlers/settle-order.handler';
+import { IdempotencyStore } from './idempotency.store';
+import { IdempotencyKey } from './idempotency-key.entity';
+import { IdempotencyKeysCleanup } from './idempotency-keys.cleanup';
+import { Order } from './order.entity';
+import { OrderItem } from './order-item.entity';
+import { OrdersController } from './orders.controller';
+import { OrdersMetrics } from './orders.metrics';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { PaymentMetrics } from './payment/payment.metrics';
+import { PaymentService } from './payment/payment.service';
+import { PaymentGateway } from './payment/payment-gateway';
+import { StandInPaymentGateway } from './payment/stand-in-payment.gateway';
+
+/**
+ * Orders and the order saga. The payment provider is a port; the stand-in adapter is bound here
+ * (a real provider's adapter replaces it in one line).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Order, OrderItem, IdempotencyKey]), ProductsModule, AuditModule],
+  controllers: [OrdersController],
+  providers: [
+    OrdersRepository,
+    OrdersService,
+    OrdersMetrics,
+    IdempotencyStore,
+    IdempotencyKeysCleanup,
+    PaymentService,
+    PaymentMetrics,
+    { provide: PaymentGateway, useClass: StandInPaymentGateway },
+    ChargePaymentHandler,
+    SettleOrderHandler,
+  ],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

@@ -1,0 +1,208 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AuditService } from '../audit/audit.service';
+import { AuditAction, AuditResource } from '../audit/audit-actions';
+import { AccessControlService } from '../common/access/access-control.service';
+import { Permission } from '../common/access/permissions';
+import type { Principal } from '../common/access/principal';
+import { AppException, ResourceNotFoundException } from '../common/errors';
+import type { Page } from '../common/pagination';
+import { TransactionRunner } from '../platform/database';
+import { EventBus } from '../platform/events';
+import { ProductsService } from '../products/products.service';
+import type { CreateOrderDto } from './dto/create-order.dto';
+import type { OrderQueryDto } from './dto/order-query.dto';
+import { OrderResponseDto } from './dto/order-response.dto';
+import { InventoryReleased, InventoryReserved, OrderCancelled, OrderCreated } from './events/order-events';
+import { IdempotencyStore, type StoredResponse } from './idempotency.store';
+import type { Order } from './order.entity';
+import { mergeLines, priceOrder } from './order-pricing';
+import { OrderStateMachine } from './order-state-machine';
+import { OrderStatus } from './order-status';
+import { OrdersMetrics } from './orders.metrics';
+import { OrdersRepository } from './orders.repository';
+
+export interface PlacedOrder {
+  readonly order: OrderResponseDto;
+  /** True when this is the stored answer to an Idempotency-Key seen before. */
+  readonly replayed: boolean;
+}
+
+/**
+ * Orders: placement (priced from the database, stock reserved in the same transaction, the saga's
+ * first events written to the outbox), reads with object-level access, and cancellation.
+ * Payment and its outcome are handled by the saga handlers (handlers/).
+ */
+@Injectable()
+export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly products: ProductsService,
+    private readonly idempotency: IdempotencyStore,
+    private readonly events: EventBus,
+    private readonly transactions: TransactionRunner,
+    private readonly access: AccessControlService,
+    private readonly audit: AuditService,
+    private readonly metrics: OrdersMetrics,
+  ) {}
+
+  /**
+   * Places an order. Within one transaction: claim the Idempotency-Key (if any), price the lines
+   * from the catalogue, insert the order, take the stock (never below zero, whatever the
+   * concurrency: 409 INSUFFICIENT_STOCK otherwise) and record `order.created` and
+   * `inventory.reserved`. Nothing is half-written: any failure rolls all of it back.
+   */
+  async place(principal: Principal, input: CreateOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
+    const lines = mergeLines(input.items);
+    try {
+      const result = await this.transactions.run(async () => {
+        const stored = idempotencyKey
+          ? await this.idempotency.claim<OrderResponseDto>(principal.userId, idempotencyKey, input)
+          : undefined;
+        if (stored) return { order: stored.body, replayed: true };
+        const order = await this.createReserved(principal.userId, input, lines);
+        const response: StoredResponse<OrderResponseDto> = { status: 201, body: OrderResponseDto.fromEntity(order) };
+        if (idempotencyKey) await this.idempotency.complete(principal.userId, idempotencyKey, response);
+        return { order: response.body, replayed: false };
+      });
+      this.countPlacement(result);
+      return result;
+    } catch (error) {
+      this.countRefusal(error);
+      throw error;
+    }
+  }
+
+  /** An order its owner (or a holder of `orders:read_all`) may see; anyone else gets 404. */
+  async getForPrincipal(id: string, principal: Principal): Promise<OrderResponseDto> {
+    const order = await this.orders.findWithItems(id);
+    if (!order) throw new ResourceNotFoundException('Order', id);
+    this.access.ensureCanAccess(
+      principal,
+      { type: 'Order', id, userId: order.userId },
+      Permission.OrdersReadAll,
+      'userId',
+      { conceal: true },
+    );
+    return OrderResponseDto.fromEntity(order);
+  }
+
+  /** The caller's orders, or everyone's for `orders:read_all`. */
+  async list(query: OrderQueryDto, principal: Principal): Promise<Page<OrderResponseDto>> {
+    const ownOnly = !this.access.can(principal, Permission.OrdersReadAll);
+    const page = await this.orders.paginate(query, ownOnly ? principal.userId : undefined);
+    return { items: page.items.map((order) => OrderResponseDto.fromEntity(order)), meta: page.meta };
+  }
+
+  /**
+   * Cancels a pending or payment-failed order (owner or `orders:manage`). The decision is taken
+   * under the order's row lock, so it cannot interleave with the payment outcome: stock is given
+   * back here only if the order was still pending (a failed payment has already given it back).
+   */
+  async cancel(id: string, principal: Principal): Promise<OrderResponseDto> {
+    await this.transactions.run(async () => {
+      const order = await this.orders.findForUpdate(id);
+      if (!order) throw new ResourceNotFoundException('Order', id);
+      this.access.ensureCanAccess(
+        principal,
+        { type: 'Order', id, userId: order.userId },
+        Permission.OrdersManage,
+        'userId',
+        { conceal: true },
+      );
+      const status = OrderStateMachine.apply(order.status, 'cancel');
+      await this.orders.setStatus(id, status);
+      if (order.status === OrderStatus.Pending) await this.releaseStock(id, 'cancelled');
+      await this.events.publish(OrderCancelled, {
+        orderId: id,
+        userId: order.userId,
+        status,
+        totalCents: order.totalCents,
+      });
+      if (order.status === OrderStatus.Pending) await this.recordSettledAfterCommit(order, status);
+      await this.audit.record({
+        action: AuditAction.OrderCancelled,
+        resourceType: AuditResource.Order,
+        resourceId: id,
+        details: { from: order.status },
+      });
+    });
+    this.logger.log({ orderId: id }, 'Order cancelled');
+    return this.getForPrincipal(id, principal);
+  }
+
+  /** Gives back the stock of an order (cancellation or failed payment), inside the caller's transaction. */
+  async releaseStock(orderId: string, reason: 'payment_failed' | 'cancelled'): Promise<void> {
+    const order = await this.orders.findWithItems(orderId);
+    if (!order) throw new ResourceNotFoundException('Order', orderId);
+    const items = order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+    await this.products.releaseStock(items);
+    await this.events.publish(InventoryReleased, { orderId, reason, items });
+  }
+
+  /**
+   * Counts an order leaving `pending` for a final status, with how long its saga took, once the
+   * transaction that settled it has committed. (A failed order cancelled later is not counted twice.)
+   */
+  recordSettledAfterCommit(order: Pick<Order, 'createdAt'>, status: OrderStatus): Promise<void> {
+    return this.transactions.afterCommit(() => {
+      this.metrics.settled.inc({ status });
+      this.metrics.sagaDuration.observe({ status }, (Date.now() - order.createdAt.getTime()) / 1000);
+      return Promise.resolve();
+    });
+  }
+
+  private async createReserved(
+    userId: string,
+    input: CreateOrderDto,
+    lines: ReturnType<typeof mergeLines>,
+  ): Promise<Order> {
+    const priced = priceOrder(lines, await this.products.findForOrder(lines.map((line) => line.productId)));
+    const order = await this.orders.insert({
+      userId,
+      paymentMethod: input.paymentMethod,
+      notes: input.notes ?? null,
+      priced,
+    });
+    await this.products.reserveStock(lines);
+    const items = lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
+    await this.events.publish(OrderCreated, { orderId: order.id, userId, totalCents: priced.totalCents, items });
+    await this.events.publish(InventoryReserved, {
+      orderId: order.id,
+      userId,
+      totalCents: priced.totalCents,
+      paymentMethod: input.paymentMethod,
+      items,
+    });
+    await this.audit.record({
+      action: AuditAction.OrderPlaced,
+      resourceType: AuditResource.Order,
+      resourceId: order.id,
+      details: { totalCents: priced.totalCents, lines: items.length },
+    });
+    const saved = await this.orders.findWithItems(order.id);
+    if (!saved) throw new Error('order vanished inside its own transaction');
+    return saved;
+  }
+
+  private countPlacement(result: PlacedOrder): void {
+    if (result.replayed) {
+      this.metrics.idempotentReplays.inc();
+      return;
+    }
+    this.metrics.placed.inc();
+    this.logger.log({ orderId: result.order.id, totalCents: result.order.totalCents }, 'Order placed');
+  }
+
+  private countRefusal(error: unknown): void {
+    if (!(error instanceof AppException)) return;
+    const reason = {
+      INSUFFICIENT_STOCK: 'insufficient_stock',
+      RESOURCE_NOT_FOUND: 'unknown_product',
+      BUSINESS_RULE_VIOLATION: 'total_too_large',
+    }[error.code as string];
+    if (reason) this.metrics.refused.inc({ reason });
+  }
+}

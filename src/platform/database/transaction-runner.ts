@@ -1,0 +1,111 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { QueryFailedError } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+
+export type AfterCommitHook = () => Promise<void>;
+
+export interface TransactionOptions {
+  readonly isolationLevel?: IsolationLevel;
+  /** Extra attempts after a serialization failure or deadlock (default 3). */
+  readonly retries?: number;
+}
+
+const AFTER_COMMIT_HOOKS = Symbol('afterCommitHooks');
+const DEFAULT_RETRIES = 3;
+/** serialization_failure, deadlock_detected: the transaction may simply be run again. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * The one way services start a transaction (the unit of work). Repositories join it through
+ * `TransactionHost.tx` (see docs/decisions/0003). On top of the library it adds:
+ *
+ * - joining: inside a running transaction, `run` just calls `work` (one commit at the outside);
+ * - retries: a serialization failure or deadlock reruns the whole unit with backoff;
+ * - after-commit hooks: work that must see committed data (cache invalidation, dispatching
+ *   events) is registered with `afterCommit` and runs once the outermost transaction commits,
+ *   before `run` returns; nothing runs if it rolls back.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+  ) {}
+
+  async run<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.txHost.isTransactionActive()) return work();
+    const attempts = (options.retries ?? DEFAULT_RETRIES) + 1;
+    for (let attempt = 1; ; attempt += 1) {
+      const hooks: AfterCommitHook[] = [];
+      try {
+        const result = await this.inTransaction(work, hooks, options.isolationLevel);
+        await this.runHooks(hooks);
+        return result;
+      } catch (error) {
+        if (attempt >= attempts || !isRetryable(error)) throw error;
+        this.logger.warn({ attempt, sqlState: sqlStateOf(error) }, 'Transaction conflict; retrying');
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+
+  /** Runs `hook` after the current transaction commits, or now when there is none. */
+  async afterCommit(hook: AfterCommitHook): Promise<void> {
+    const hooks = this.txHost.isTransactionActive()
+      ? this.cls.get<AfterCommitHook[] | undefined>(AFTER_COMMIT_HOOKS)
+      : undefined;
+    if (hooks) hooks.push(hook);
+    else await this.runHooks([hook]);
+  }
+
+  private inTransaction<T>(
+    work: () => Promise<T>,
+    hooks: AfterCommitHook[],
+    isolationLevel?: IsolationLevel,
+  ): Promise<T> {
+    const body = async () => {
+      this.cls.set(AFTER_COMMIT_HOOKS, hooks);
+      const result = await work();
+      // The request this work belongs to timed out and was answered 503: roll back, never commit behind its back.
+      this.cls.get<AbortSignal | undefined>('signal')?.throwIfAborted();
+      return result;
+    };
+    return isolationLevel ? this.txHost.withTransaction({ isolationLevel }, body) : this.txHost.withTransaction(body);
+  }
+
+  /** The commit has happened: a failing hook is logged, and the others still run. */
+  private async runHooks(hooks: AfterCommitHook[]): Promise<void> {
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.logger.error({ err: error }, 'After-commit hook failed');
+      }
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== undefined && RETRYABLE_SQLSTATES.has(state);
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  return (error.driverError as { code?: string }).code;
+}
+
+/** 25 ms, 50 ms, 100 ms … plus up to 50% jitter, so conflicting retries spread out. */
+function backoffMs(attempt: number): number {
+  const base = 25 * 2 ** (attempt - 1);
+  return base + Math.random() * base * 0.5;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,101 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import type { AllConfig } from '../../config';
+import type { DomainEvent } from './domain-event';
+import { EventsMetrics } from './events.metrics';
+import { errorText } from './handler-runner';
+import { OutboxRepository } from './outbox.repository';
+import { EVENT_TRANSPORT, type EventTransport } from './transports/event-transport';
+
+/** Rows younger than this are normally still being dispatched by their publisher. */
+const GRACE_MS = 5_000;
+const POLL_BATCH = 100;
+
+/**
+ * Moves committed outbox rows to the transport. The publisher's after-commit hook dispatches its
+ * own events at once; a poller on every replica picks up rows left pending (a crash between
+ * commit and dispatch, a transport error), so a committed event is never lost.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxDispatcher.name);
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private timer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
+    private readonly metrics: EventsMetrics,
+    config: ConfigService<AllConfig, true>,
+  ) {
+    const events = config.getOrThrow('events', { infer: true });
+    this.pollIntervalMs = events.outboxPollIntervalMs;
+    this.leaseMs = events.outboxLeaseMs;
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.pollOnce(), this.pollIntervalMs);
+    this.timer.unref();
+    void this.pollOnce();
+  }
+
+  /** Stops polling and lets deliveries in flight finish before connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.polling;
+    await this.transport.drain();
+  }
+
+  /** Dispatches just-committed events (called from the publisher's after-commit hook). */
+  async dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
+    const owned = new Set(
+      await this.outbox.claim(
+        events.map((event) => event.id),
+        this.leaseMs,
+      ),
+    );
+    await this.dispatch(events.filter((event) => owned.has(event.id)));
+  }
+
+  /** One pass over stale pending rows; returns how many were dispatched. For the timer and for tests. */
+  pollOnce(): Promise<void> {
+    if (this.stopped || this.polling) return this.polling ?? Promise.resolve();
+    this.polling = this.pollBatch().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async pollBatch(): Promise<void> {
+    try {
+      const rows = await this.outbox.claimStale(POLL_BATCH, GRACE_MS, this.leaseMs);
+      if (rows.length === 0) return;
+      this.logger.log({ count: rows.length }, 'Dispatching outbox events left pending');
+      await this.dispatch(rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })));
+    } catch (error) {
+      this.logger.warn({ err: errorText(error) }, 'Outbox poll failed; will retry');
+    }
+  }
+
+  private async dispatch(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const ids = events.map((event) => event.id);
+    try {
+      await this.transport.deliver(events);
+      await this.outbox.markDispatched(ids);
+    } catch (error) {
+      this.metrics.dispatchFailures.inc({ transport: this.transport.name });
+      this.logger.warn({ count: ids.length, err: errorText(error) }, 'Outbox dispatch failed; the poller will retry');
+      await this.outbox.recordFailure(ids, errorText(error)).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { In, IsNull, type Repository } from 'typeorm';
+
+import type { DomainEvent } from './domain-event';
+import { OutboxEvent } from './outbox-event.entity';
+
+/** The outbox table: written inside the publisher's transaction, drained by the dispatcher. */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get rows(): Repository<OutboxEvent> {
+    return this.txHost.tx.getRepository(OutboxEvent);
+  }
+
+  async add(event: DomainEvent): Promise<void> {
+    await this.rows.insert({
+      id: event.id,
+      name: event.name,
+      payload: event.payload as object,
+      context: event.context,
+      occurredAt: new Date(event.occurredAt),
+    });
+  }
+
+  /** Takes a lease on these pending rows; returns the ids this caller now owns (others are taken or done). */
+  async claim(ids: readonly string[], leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows
+      .createQueryBuilder()
+      .update(OutboxEvent)
+      .set({ claimedUntil: () => `now() + (:lease || ' milliseconds')::interval` })
+      .where('id IN (:...ids)', { ids })
+      .andWhere('dispatched_at IS NULL')
+      .andWhere('(claimed_until IS NULL OR claimed_until < now())')
+      .setParameter('lease', String(leaseMs))
+      .returning(['id'])
+      .execute();
+    return (rows.raw as Array<{ id: string }>).map((row) => row.id);
+  }
+
+  /**
+   * Leases the oldest rows that were committed at least `graceMs` ago and are still pending
+   * (their publisher died before dispatching, or delivery failed). SKIP LOCKED lets replicas poll
+   * at the same time without waiting for, or taking, each other's rows.
+   */
+  async claimStale(limit: number, graceMs: number, leaseMs: number): Promise<OutboxEvent[]> {
+    const rows: unknown = await this.rows.query(
+      `UPDATE outbox_events SET claimed_until = now() + ($3 || ' milliseconds')::interval, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM outbox_events
+           WHERE dispatched_at IS NULL
+             AND occurred_at < now() - ($2 || ' milliseconds')::interval
+             AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY occurred_at
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id, name, payload, context, occurred_at AS "occurredAt"`,
+      [limit, String(graceMs), String(leaseMs)],
+    );
+    return (rows as [OutboxEvent[], number])[0];
+  }
+
+  async markDispatched(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.rows.update(
+      { id: In([...ids]), dispatchedAt: IsNull() },
+      { dispatchedAt: new Date(), claimedUntil: null, lastError: null },
+    );
+  }
+
+  /** Releases the lease so a later poll retries the rows. */
+  async recordFailure(ids: readonly string[], error: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.rows.update({ id: In([...ids]) }, { claimedUntil: null, lastError: error.slice(0, 2000) });
+  }
+
+  countPending(): Promise<number> {
+    return this.rows.countBy({ dispatchedAt: IsNull() });
+  }
+}

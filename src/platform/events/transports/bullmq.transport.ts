@@ -1,0 +1,61 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Queue } from 'bullmq';
+
+import type { AllConfig } from '../../../config';
+import type { DomainEvent } from '../domain-event';
+import { EventHandlerRegistry } from '../event-handler.registry';
+import type { EventTransport } from './event-transport';
+
+export const DOMAIN_EVENTS_QUEUE = 'domain-events';
+
+/** One queued job: deliver `event` to the handler `handlerId`. */
+export interface DeliveryJob {
+  readonly event: DomainEvent;
+  readonly handlerId: string;
+}
+
+/**
+ * Events go through a durable BullMQ queue in Redis: one job per (event, handler), so every
+ * replica's workers share the work, each job is taken by one worker, failures are retried with
+ * exponential backoff per handler, and a job that keeps failing ends in the dead-letter table.
+ * The job id is derived from the event and handler, so a second dispatch of the same event
+ * (the poller racing the publisher) does not create a second job while the first exists.
+ */
+@Injectable()
+export class BullMqTransport implements EventTransport {
+  readonly name = 'bullmq';
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    @InjectQueue(DOMAIN_EVENTS_QUEUE) private readonly queue: Queue<DeliveryJob>,
+    private readonly registry: EventHandlerRegistry,
+    config: ConfigService<AllConfig, true>,
+  ) {
+    const events = config.getOrThrow('events', { infer: true });
+    this.maxAttempts = events.maxAttempts;
+    this.retryBaseMs = events.retryBaseMs;
+  }
+
+  async deliver(events: readonly DomainEvent[]): Promise<void> {
+    const jobs = events.flatMap((event) =>
+      this.registry.handlersFor(event.name).map((handler) => ({
+        name: event.name,
+        data: { event, handlerId: handler.id },
+        opts: {
+          jobId: `${event.id}.${handler.id}`,
+          attempts: handler.options.maxAttempts ?? this.maxAttempts,
+          backoff: { type: 'exponential', delay: this.retryBaseMs },
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+  }
+
+  /** Nothing is in flight on the producing side once addBulk has returned. */
+  async drain(): Promise<void> {}
+}

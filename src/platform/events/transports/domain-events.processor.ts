@@ -1,0 +1,74 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Job } from 'bullmq';
+
+import type { AllConfig } from '../../../config';
+import { EventHandlerRegistry } from '../event-handler.registry';
+import { EventsMetrics } from '../events.metrics';
+import { HandlerRunner } from '../handler-runner';
+import { type DeliveryJob, DOMAIN_EVENTS_QUEUE } from './bullmq.transport';
+
+/**
+ * The worker side of the queue (APP_ROLE worker or all): runs the handler named by each job.
+ * A throw makes BullMQ retry the job with backoff; after the last attempt it is dead-lettered.
+ */
+/** The BullMQ configuration the worker uses (its own connection, which may wait for Redis). */
+export const WORKER_CONNECTION = 'events-worker';
+
+@Processor({ name: DOMAIN_EVENTS_QUEUE, configKey: WORKER_CONNECTION })
+export class DomainEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DomainEventsProcessor.name);
+  /** The last connection error logged, so an outage writes one line, not one per retry. */
+  private lastConnectionError?: string;
+
+  constructor(
+    private readonly registry: EventHandlerRegistry,
+    private readonly runner: HandlerRunner,
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly metrics: EventsMetrics,
+  ) {
+    super();
+  }
+
+  /** The worker exists once the module graph is initialised. */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.getOrThrow('events', { infer: true }).workerConcurrency;
+  }
+
+  async process(job: Job<DeliveryJob>): Promise<string> {
+    const handler = this.registry.get(job.data.handlerId);
+    if (!handler) throw new Error(`No handler ${job.data.handlerId} in this version of the application`);
+    return this.runner.deliver(job.data.event, handler, job.attemptsMade + 1);
+  }
+
+  /**
+   * Without a listener BullMQ prints connection errors to stderr. They are expected while Redis is
+   * away (the worker reconnects, and jobs wait in Redis), so each is counted and a new kind of
+   * error is logged once.
+   */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.metrics.workerConnectionErrors.inc();
+    if (error.message === this.lastConnectionError) return;
+    this.lastConnectionError = error.message;
+    this.logger.warn({ err: error.message }, 'Queue worker lost its Redis connection; it keeps retrying');
+  }
+
+  /** A successful job means the connection is back: log the next outage again. */
+  @OnWorkerEvent('completed')
+  onCompleted(): void {
+    this.lastConnectionError = undefined;
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<DeliveryJob> | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const handler = this.registry.get(job.data.handlerId);
+    if (!handler) {
+      this.logger.error({ jobId: job.id, err: error.message }, 'Job failed for an unknown handler');
+      return;
+    }
+    await this.runner.deadLetter(job.data.event, handler, error, job.attemptsMade);
+  }
+}

@@ -1,0 +1,22 @@
+import type { DomainEvent } from '../domain-event';
+
+/**
+ * How events reach their handlers. `deliver` resolves once the transport has taken
+ * responsibility for every (event, handler) pair — in process: all of them settled (handled or
+ * dead-lettered); through a queue: all of them enqueued — after which the outbox rows are marked
+ * dispatched. A rejection leaves them pending for the outbox poller.
+ */
+export interface EventTransport {
+  readonly name: string;
+  deliver(events: readonly DomainEvent[]): Promise<void>;
+  /** Resolves when the deliveries in flight have settled (graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
+
+/** Exponential backoff with up to 50% jitter: base, 2×base, 4×base… */
+export function retryDelayMs(baseMs: number, attempt: number): number {
+  const delay = baseMs * 2 ** (attempt - 1);
+  return delay + Math.random() * delay * 0.5;
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+
+import { Public, RawResponse } from '../../common/decorators';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
+import { ReadinessContributors } from './readiness-contributors';
+
+const DATABASE_PING_TIMEOUT_MS = 1500;
+
+/** Kubernetes probes, outside /api/v1 and without the response envelope. */
+@ApiTags('ops')
+@Public()
+@NoRateLimit()
+@RawResponse()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly contributors: ReadinessContributors,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process can serve requests' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when Postgres answers; Redis and others are reported, not required' })
+  @ApiOkResponse({ description: 'Ready (status "ok", or "degraded" when an optional dependency is down)' })
+  @ApiServiceUnavailableResponse({ description: 'Postgres unreachable, or the process is shutting down' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    response.setHeader('Cache-Control', 'no-store');
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
+        ...this.contributors.all(),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './log-execution-time.decorator';
+export * from './logging.module';

@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Response } from 'express';
+import type { Params } from 'nestjs-pino';
+import pino, { type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+
+import { routeTemplateOf } from '../../common/http/route-template';
+import type { LoggingConfig } from '../../config';
+import { activeTraceFields } from '../tracing/tracing';
+import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
+
+/** Probes and scrapes run every few seconds; logging each would bury the traffic that matters. */
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+type RequestWithId = IncomingMessage & { originalUrl?: string };
+
+/**
+ * nestjs-pino / pino-http options. Keys are stable for log shipping: `time`, `level`, `msg`,
+ * `requestId`, `userId` (bound once known), `durationMs`, `status`, `route`.
+ */
+export function buildLoggerParams(config: LoggingConfig, destination?: DestinationStream): Params {
+  const options: Options = {
+    level: config.level,
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact: { paths: [...REDACTED_PATHS], censor: REDACTION_CENSOR },
+    base: { service: 'commerce-api' },
+    // Trace and span ids of the active span (when tracing is on), so logs and traces join up.
+    mixin: activeTraceFields,
+    genReqId: (req: IncomingMessage) => req.id ?? 'unknown',
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
+      `${req.method} ${routeTemplateOf(req, res)} ${res.statusCode}`,
+    customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
+      `${req.method} ${routeTemplateOf(req, res)} ${res.statusCode}`,
+    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: object) => completion(req, res, value),
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: object) =>
+      completion(req, res, value),
+    serializers: {
+      req: (req: RequestWithId) => ({ method: req.method, url: req.originalUrl ?? req.url }),
+      res: () => undefined,
+    },
+    transport:
+      config.format === 'pretty' && !destination
+        ? {
+            target: 'pino-pretty',
+            options: {
+              colorize: true,
+              singleLine: true,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname,service',
+            },
+          }
+        : undefined,
+  };
+  const stream = destination ?? (config.format === 'json' ? pino.destination({ dest: 1, sync: false }) : undefined);
+  return { pinoHttp: stream ? [options, stream] : options, assignResponse: true };
+}
+
+function completion(req: IncomingMessage, res: ServerResponse, value: object): object {
+  const locals = ((res as Response).locals ?? {}) as { errorCode?: string };
+  const { req: _omitRequest, res: _omitResponse, ...rest } = value as Record<string, unknown>;
+  return {
+    ...rest,
+    method: req.method,
+    route: routeTemplateOf(req, res),
+    status: res.statusCode,
+    ...(locals.errorCode ? { errorCode: locals.errorCode } : {}),
+  };
+}

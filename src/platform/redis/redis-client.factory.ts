@@ -1,0 +1,45 @@
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+
+import type { RedisConfig } from '../../config';
+
+const MAX_RECONNECT_DELAY_MS = 2000;
+/** A warning per outage, not per reconnect attempt. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * A client that fails fast instead of queueing: while Redis is down commands are rejected at
+ * once (no offline queue, one attempt), so callers fall back to their in-process path instead of
+ * waiting; it keeps reconnecting in the background and recovers without a restart.
+ */
+/**
+ * @param commandTimeoutMs a command slower than this fails (default REDIS_COMMAND_TIMEOUT_MS); callers
+ *   that must not treat a slow answer as an outage pass a longer one.
+ */
+export function createRedisClient(
+  config: RedisConfig,
+  role: string,
+  commandTimeoutMs = config.commandTimeoutMs,
+): Redis {
+  const logger = new Logger(`Redis:${role}`);
+  const client = new Redis(config.url as string, {
+    connectionName: `commerce-api:${role}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    commandTimeout: commandTimeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    lazyConnect: false,
+  });
+  let lastErrorLoggedAt = 0;
+  client.on('error', (error: Error) => {
+    if (Date.now() - lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+    lastErrorLoggedAt = Date.now();
+    logger.warn({ err: error.message }, 'Redis connection error; falling back until it recovers');
+  });
+  client.on('ready', () => {
+    if (lastErrorLoggedAt > 0) logger.log('Redis connection restored');
+    lastErrorLoggedAt = 0;
+  });
+  return client;
+}

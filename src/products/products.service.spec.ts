@@ -1,0 +1,351 @@
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ClsPluginTransactional, NoOpTransactionalAdapter, TransactionHost } from '@nestjs-cls/transactional';
+import { ClsModule } from 'nestjs-cls';
+
+import { AccessControlService } from '../common/access/access-control.service';
+import { AccessDecisionRecorder } from '../common/access/access-decision.recorder';
+import type { Principal } from '../common/access/principal';
+import { Role } from '../common/access/roles';
+import {
+  BusinessRuleException,
+  InsufficientStockException,
+  PermissionDeniedException,
+  ResourceAlreadyExistsException,
+  ResourceNotFoundException,
+} from '../common/errors';
+import { CacheService } from '../platform/cache';
+import { TransactionRunner } from '../platform/database/transaction-runner';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
+import { PriceChangePolicy } from './price-change.policy';
+import type { Product } from './product.entity';
+import { PRODUCT_LIST_TAG, ProductCache } from './product-cache';
+import { ProductsMetrics } from './products.metrics';
+import { ProductsRepository } from './products.repository';
+import { ProductsService } from './products.service';
+
+const ID_A = '1a000000-0000-4000-8000-000000000000';
+const ID_B = '2b000000-0000-4000-8000-000000000000';
+const STAFF_ID = '5a1f0000-0000-4000-8000-000000000000';
+
+function aProduct(overrides: Partial<Product> = {}): Product {
+  return {
+    id: ID_A,
+    sku: 'MUG-001',
+    name: 'Enamel mug',
+    description: null,
+    category: 'kitchen',
+    priceCents: 10_000,
+    stock: 5,
+    createdById: STAFF_ID,
+    createdAt: new Date('2026-01-01T10:00:00.000Z'),
+    updatedAt: new Date('2026-01-02T10:00:00.000Z'),
+    deletedAt: null,
+    ...overrides,
+  };
+}
+
+const principal = (role: Role, userId = STAFF_ID): Principal => ({
+  userId,
+  role,
+  method: 'access_token',
+  credentialId: 'c-1',
+});
+
+// The public methods only (Pick drops the private members that make the class nominal).
+type Repository = jest.Mocked<Pick<ProductsRepository, keyof ProductsRepository>>;
+
+describe(ProductsService.name, () => {
+  let sut: ProductsService;
+  let products: Repository;
+  let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let txHost: TransactionHost;
+  let metrics: ProductsMetrics;
+  /** Whether a transaction was open each time the cache was invalidated. */
+  let invalidatedInTransaction: boolean[];
+
+  beforeEach(async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    invalidatedInTransaction = [];
+    products = {
+      findActiveById: jest.fn().mockResolvedValue(aProduct()),
+      findActiveByIdForUpdate: jest.fn().mockResolvedValue(aProduct()),
+      findActiveByIds: jest.fn().mockResolvedValue([]),
+      skuTaken: jest.fn().mockResolvedValue(false),
+      paginateActive: jest.fn().mockResolvedValue({ items: [aProduct()], meta: { limit: 20, nextCursor: null } }),
+      insert: jest.fn((product) => Promise.resolve(aProduct({ ...product, id: ID_B }))),
+      update: jest.fn().mockResolvedValue(undefined),
+      softDelete: jest.fn().mockResolvedValue(true),
+      adjustStock: jest.fn().mockResolvedValue(7),
+      takeStock: jest.fn().mockResolvedValue(0),
+      returnStock: jest.fn().mockResolvedValue(9),
+      currentStock: jest.fn().mockResolvedValue(1),
+    };
+    cache = {
+      getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
+      invalidateTags: jest.fn(() => {
+        invalidatedInTransaction.push(txHost.isTransactionActive());
+        return Promise.resolve();
+      }),
+    };
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ClsModule.forRoot({
+          plugins: [
+            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
+          ],
+        }),
+      ],
+      providers: [
+        ProductsService,
+        ProductCache,
+        TransactionRunner,
+        AccessControlService,
+        // Access decisions are counted and logged by the recorder; not the subject of these specs.
+        { provide: AccessDecisionRecorder, useValue: { allowed: jest.fn(), denied: jest.fn() } },
+        PriceChangePolicy,
+        ProductsMetrics,
+        MetricsRegistry,
+        { provide: ProductsRepository, useValue: products },
+        { provide: CacheService, useValue: cache },
+      ],
+    }).compile();
+    sut = moduleRef.get(ProductsService);
+    txHost = moduleRef.get(TransactionHost);
+    metrics = moduleRef.get(ProductsMetrics);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  const rejections = async (operation: string) =>
+    (await metrics.stockRejections.get()).values.find((sample) => sample.labels.operation === operation)?.value ?? 0;
+
+  describe('reads', () => {
+    it('serves a product through the cache, keyed and tagged by id', async () => {
+      await expect(sut.getById(ID_A)).resolves.toMatchObject({ id: ID_A, createdAt: '2026-01-01T10:00:00.000Z' });
+
+      expect(cache.getOrSet).toHaveBeenCalledWith(`products:detail:${ID_A}`, expect.any(Function), {
+        tags: [`product:${ID_A}`],
+      });
+    });
+
+    it('answers 404 for a product that is not there (and caches nothing for it)', async () => {
+      products.findActiveById.mockResolvedValue(null);
+
+      await expect(sut.getById(ID_A)).rejects.toThrow(ResourceNotFoundException);
+    });
+
+    it('lists through the cache with the normalized query, tagged as a list', async () => {
+      const page = await sut.list({ q: 'MUG', sort: 'name' });
+
+      expect(page.items).toEqual([expect.objectContaining({ id: ID_A })]);
+      const normalized = { q: 'mug', sort: 'name:asc', page: 1, pageSize: 20 };
+      expect(products.paginateActive).toHaveBeenCalledWith(
+        expect.objectContaining(normalized),
+        expect.objectContaining(normalized),
+      );
+      expect(cache.getOrSet).toHaveBeenCalledWith(expect.stringMatching(/^products:list:/), expect.any(Function), {
+        tags: [PRODUCT_LIST_TAG],
+      });
+    });
+  });
+
+  describe('create', () => {
+    const input = { sku: 'MUG-002', name: 'Mug', priceCents: 500, stock: 3 };
+
+    it('records the creator and makes cached lists stale after the commit', async () => {
+      const created = await sut.create(input, STAFF_ID);
+
+      expect(created).toMatchObject({ id: ID_B, sku: 'MUG-002', createdById: STAFF_ID, description: null });
+      expect(cache.invalidateTags).toHaveBeenCalledWith(`product:${ID_B}`, PRODUCT_LIST_TAG);
+      expect(invalidatedInTransaction).toEqual([false]);
+    });
+
+    it('refuses a taken sku, naming the field, and inserts nothing', async () => {
+      products.skuTaken.mockResolvedValue(true);
+
+      const promise = sut.create(input, STAFF_ID);
+
+      await expect(promise).rejects.toThrow(ResourceAlreadyExistsException);
+      await expect(promise).rejects.toMatchObject({ details: { resourceType: 'Product', field: 'sku' } });
+      expect(products.insert).not.toHaveBeenCalled();
+      expect(cache.invalidateTags).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('update', () => {
+    it('lets the creator with products:update edit, reading the row under a lock', async () => {
+      products.findActiveById.mockResolvedValue(aProduct({ name: 'New name' }));
+
+      await expect(sut.update(ID_A, { name: 'New name' }, principal(Role.Staff))).resolves.toMatchObject({
+        name: 'New name',
+      });
+      expect(products.findActiveByIdForUpdate).toHaveBeenCalledWith(ID_A);
+      expect(products.update).toHaveBeenCalledWith(ID_A, { name: 'New name' });
+      expect(cache.invalidateTags).toHaveBeenCalledWith(`product:${ID_A}`, PRODUCT_LIST_TAG);
+      expect(invalidatedInTransaction).toEqual([false]);
+    });
+
+    it("refuses another staff member's product, and lets products:admin edit it", async () => {
+      const other = principal(Role.Staff, 'someone-else');
+
+      await expect(sut.update(ID_A, { name: 'x' }, other)).rejects.toThrow(PermissionDeniedException);
+      expect(products.update).not.toHaveBeenCalled();
+      await expect(sut.update(ID_A, { name: 'x' }, principal(Role.Admin, 'an-admin'))).resolves.toBeDefined();
+    });
+
+    it('refuses a creator who lacks products:update (e.g. now a customer)', async () => {
+      await expect(sut.update(ID_A, { name: 'x' }, principal(Role.Customer))).rejects.toThrow(
+        PermissionDeniedException,
+      );
+    });
+
+    it('applies the 20% rule against the stored price', async () => {
+      await expect(sut.update(ID_A, { priceCents: 11_900 }, principal(Role.Staff))).resolves.toBeDefined();
+      await expect(sut.update(ID_A, { priceCents: 12_100 }, principal(Role.Staff))).rejects.toThrow(
+        PermissionDeniedException,
+      );
+      expect(products.update).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers 404 for a missing product and writes nothing for an empty change set', async () => {
+      await expect(sut.update(ID_A, {}, principal(Role.Staff))).resolves.toMatchObject({ id: ID_A });
+      expect(products.update).not.toHaveBeenCalled();
+      expect(cache.invalidateTags).not.toHaveBeenCalled();
+      products.findActiveByIdForUpdate.mockResolvedValue(null);
+      await expect(sut.update(ID_A, {}, principal(Role.Admin))).rejects.toThrow(ResourceNotFoundException);
+    });
+  });
+
+  describe('remove', () => {
+    it('soft-deletes and invalidates; a second delete is 404', async () => {
+      await sut.remove(ID_A);
+      expect(cache.invalidateTags).toHaveBeenCalledWith(`product:${ID_A}`, PRODUCT_LIST_TAG);
+
+      products.softDelete.mockResolvedValue(false);
+      await expect(sut.remove(ID_A)).rejects.toThrow(ResourceNotFoundException);
+    });
+  });
+
+  describe('adjustStock', () => {
+    it('applies the delta and returns the product', async () => {
+      products.findActiveById.mockResolvedValue(aProduct({ stock: 7 }));
+
+      await expect(sut.adjustStock(ID_A, 2)).resolves.toMatchObject({ stock: 7 });
+      expect(products.adjustStock).toHaveBeenCalledWith(ID_A, 2);
+      expect(invalidatedInTransaction).toEqual([false]);
+    });
+
+    it('refuses to go below zero with the available stock, and counts the rejection', async () => {
+      products.adjustStock.mockResolvedValue(null);
+      const before = await rejections('adjust');
+
+      const promise = sut.adjustStock(ID_A, -3);
+
+      await expect(promise).rejects.toThrow(InsufficientStockException);
+      await expect(promise).rejects.toMatchObject({ details: { productId: ID_A, requested: 3, available: 1 } });
+      expect(await rejections('adjust')).toBe(before + 1);
+      expect(cache.invalidateTags).not.toHaveBeenCalled();
+    });
+
+    it('tells a missing product (404) and a stock ceiling (422) apart', async () => {
+      products.adjustStock.mockResolvedValue(null);
+      await expect(sut.adjustStock(ID_A, 5)).rejects.toThrow(BusinessRuleException);
+      products.currentStock.mockResolvedValue(null);
+      await expect(sut.adjustStock(ID_A, -5)).rejects.toThrow(ResourceNotFoundException);
+    });
+  });
+
+  describe('reserveStock and releaseStock', () => {
+    it('takes stock in product-id order, one line per product, inside one transaction', async () => {
+      const inTransaction: boolean[] = [];
+      products.takeStock.mockImplementation(() => {
+        inTransaction.push(txHost.isTransactionActive());
+        return Promise.resolve(0);
+      });
+
+      await sut.reserveStock([
+        { productId: ID_B, quantity: 1 },
+        { productId: ID_A.toUpperCase(), quantity: 2 },
+        { productId: ID_B, quantity: 3 },
+      ]);
+
+      expect(products.takeStock.mock.calls).toEqual([
+        [ID_A, 2],
+        [ID_B, 4],
+      ]);
+      expect(inTransaction).toEqual([true, true]);
+      expect(cache.invalidateTags).toHaveBeenCalledWith(`product:${ID_A}`, `product:${ID_B}`, PRODUCT_LIST_TAG);
+      expect(invalidatedInTransaction).toEqual([false]);
+    });
+
+    it('stops at the first short line with INSUFFICIENT_STOCK and invalidates nothing (the caller rolls back)', async () => {
+      products.takeStock.mockResolvedValueOnce(3).mockResolvedValueOnce(null);
+      const before = await rejections('reserve');
+
+      const promise = sut.reserveStock([
+        { productId: ID_A, quantity: 1 },
+        { productId: ID_B, quantity: 5 },
+      ]);
+
+      await expect(promise).rejects.toMatchObject({ details: { productId: ID_B, requested: 5, available: 1 } });
+      expect(await rejections('reserve')).toBe(before + 1);
+      expect(cache.invalidateTags).not.toHaveBeenCalled();
+    });
+
+    it.each([0, -1, 1.5])('refuses a quantity of %s before touching any stock', async (quantity) => {
+      await expect(sut.reserveStock([{ productId: ID_A, quantity }])).rejects.toThrow(BusinessRuleException);
+      await expect(sut.releaseStock([{ productId: ID_A, quantity }])).rejects.toThrow(BusinessRuleException);
+      expect(products.takeStock).not.toHaveBeenCalled();
+      expect(products.returnStock).not.toHaveBeenCalled();
+    });
+
+    it('gives stock back and invalidates after the commit; an unknown product is 404', async () => {
+      await sut.releaseStock([{ productId: ID_A, quantity: 2 }]);
+      expect(products.returnStock).toHaveBeenCalledWith(ID_A, 2);
+      expect(invalidatedInTransaction).toEqual([false]);
+
+      products.returnStock.mockResolvedValue(null);
+      await expect(sut.releaseStock([{ productId: ID_B, quantity: 1 }])).rejects.toMatchObject({
+        details: { resourceType: 'Product', resourceId: ID_B },
+      });
+    });
+  });
+
+  describe('findForOrder', () => {
+    it('returns sku, name and price of each product once, in the order asked', async () => {
+      products.findActiveByIds.mockResolvedValue([
+        aProduct({ id: ID_B, sku: 'B', name: 'Bee', priceCents: 200 }),
+        aProduct({ id: ID_A, sku: 'A', name: 'Ay', priceCents: 100 }),
+      ]);
+
+      await expect(sut.findForOrder([ID_B, ID_A, ID_B])).resolves.toEqual([
+        { id: ID_B, sku: 'B', name: 'Bee', priceCents: 200 },
+        { id: ID_A, sku: 'A', name: 'Ay', priceCents: 100 },
+      ]);
+      expect(products.findActiveByIds).toHaveBeenCalledWith([ID_B, ID_A]);
+      expect(cache.getOrSet).not.toHaveBeenCalled();
+    });
+
+    it('asks nothing of the database for no ids, and reserves or releases nothing for no lines', async () => {
+      await expect(sut.findForOrder([])).resolves.toEqual([]);
+      await sut.reserveStock([]);
+      await sut.releaseStock([]);
+
+      expect(products.findActiveByIds).not.toHaveBeenCalled();
+      expect(cache.invalidateTags).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 naming a missing or deleted product', async () => {
+      products.findActiveByIds.mockResolvedValue([aProduct({ id: ID_A })]);
+
+      await expect(sut.findForOrder([ID_A, ID_B])).rejects.toMatchObject({
+        details: { resourceType: 'Product', resourceId: ID_B },
+      });
+    });
+  });
+});

@@ -1,0 +1,246 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AccessControlService } from '../common/access/access-control.service';
+import { Permission } from '../common/access/permissions';
+import type { Principal } from '../common/access/principal';
+import {
+  BusinessRuleException,
+  InsufficientStockException,
+  ResourceAlreadyExistsException,
+  ResourceNotFoundException,
+} from '../common/errors';
+import type { Page } from '../common/pagination';
+import { TransactionRunner } from '../platform/database';
+import type { ProductQueryDto } from './dto/product-query.dto';
+import { ProductResponseDto } from './dto/product-response.dto';
+import { PriceChangePolicy } from './price-change.policy';
+import type { Product } from './product.entity';
+import { ProductCache } from './product-cache';
+import { MAX_STOCK } from './product-limits';
+import { normalizeListQuery } from './product-list-query';
+import { ProductsMetrics, type StockOperation } from './products.metrics';
+import { type ProductChanges, ProductsRepository } from './products.repository';
+
+export interface CreateProductInput {
+  readonly sku: string;
+  readonly name: string;
+  readonly description?: string | null;
+  readonly category?: string | null;
+  readonly priceCents: number;
+  readonly stock: number;
+}
+
+export type ProductChangesInput = Readonly<ProductChanges>;
+
+/** One line of an order, as the stock methods take it. */
+export interface StockLine {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+/** What an order needs to know about a product: the price comes from here, never from the client. */
+export interface OrderableProduct {
+  readonly id: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly priceCents: number;
+}
+
+/**
+ * The product catalogue and its stock: the slice's public face. Reads go through the cache;
+ * every write invalidates the affected entries after its transaction commits. The stock methods
+ * join the caller's transaction (orders reserve stock in the same transaction as the order).
+ */
+@Injectable()
+export class ProductsService {
+  private readonly logger = new Logger(ProductsService.name);
+
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly cache: ProductCache,
+    private readonly transactions: TransactionRunner,
+    private readonly access: AccessControlService,
+    private readonly prices: PriceChangePolicy,
+    private readonly metrics: ProductsMetrics,
+  ) {}
+
+  /** A page of active products (offset or cursor mode), served from the cache when it is fresh. */
+  list(query: ProductQueryDto): Promise<Page<ProductResponseDto>> {
+    const normalized = normalizeListQuery(query);
+    return this.cache.list(normalized, async () => {
+      const page = await this.products.paginateActive(normalized, normalized);
+      return { items: page.items.map((product) => ProductResponseDto.fromEntity(product)), meta: page.meta };
+    });
+  }
+
+  /** An active product, served from the cache when it is fresh; deleted ones are 404 like unknown ones. */
+  async getById(id: string): Promise<ProductResponseDto> {
+    const product = await this.cache.detail(id, async () => {
+      const found = await this.products.findActiveById(id);
+      return found ? ProductResponseDto.fromEntity(found) : null;
+    });
+    if (!product) throw new ResourceNotFoundException('Product', id);
+    return product;
+  }
+
+  /**
+   * Creates a product recorded as made by `creatorId` (who may then edit it with
+   * `products:update`). A taken sku, even a deleted product's, is a 409 naming `sku`.
+   */
+  async create(input: CreateProductInput, creatorId: string): Promise<ProductResponseDto> {
+    const product = await this.transactions.run(async () => {
+      if (await this.products.skuTaken(input.sku)) throw new ResourceAlreadyExistsException('Product', 'sku');
+      const created = await this.products.insert({
+        sku: input.sku,
+        name: input.name,
+        description: input.description ?? null,
+        category: input.category ?? null,
+        priceCents: input.priceCents,
+        stock: input.stock,
+        createdById: creatorId,
+      });
+      await this.cache.invalidateAfterCommit([created.id]);
+      return created;
+    });
+    this.logger.log({ productId: product.id, sku: product.sku }, 'Product created');
+    return ProductResponseDto.fromEntity(product);
+  }
+
+  /**
+   * Edits a product. Allowed for its creator holding `products:update`, or anyone with
+   * `products:admin`; a price change of more than 20% needs `products:admin` (checked against the
+   * stored price under a row lock, so concurrent edits cannot slip past it).
+   */
+  async update(id: string, changes: ProductChangesInput, principal: Principal): Promise<ProductResponseDto> {
+    const product = await this.transactions.run(async () => {
+      const current = await this.products.findActiveByIdForUpdate(id);
+      if (!current) throw new ResourceNotFoundException('Product', id);
+      this.access.ensureCanAccess(
+        principal,
+        { type: 'Product', id, createdById: current.createdById },
+        Permission.ProductsAdmin,
+        'createdById',
+        { ownerPermission: Permission.ProductsUpdate },
+      );
+      this.prices.ensureAllowed(principal, current.priceCents, changes.priceCents);
+      const fields = definedFields(changes);
+      if (Object.keys(fields).length === 0) return current;
+      await this.products.update(id, fields);
+      await this.cache.invalidateAfterCommit([id]);
+      return this.requireActive(id);
+    });
+    this.logger.log({ productId: id, fields: Object.keys(definedFields(changes)) }, 'Product updated');
+    return ProductResponseDto.fromEntity(product);
+  }
+
+  /** Soft delete: the product disappears from reads and new orders; existing orders keep referring to it. */
+  async remove(id: string): Promise<void> {
+    await this.transactions.run(async () => {
+      if (!(await this.products.softDelete(id))) throw new ResourceNotFoundException('Product', id);
+      await this.cache.invalidateAfterCommit([id]);
+    });
+    this.logger.log({ productId: id }, 'Product deleted');
+  }
+
+  /**
+   * Adds `delta` (negative to remove) to the stock in one conditional UPDATE: concurrent
+   * adjustments never take it below zero; one that would is 409 INSUFFICIENT_STOCK.
+   */
+  async adjustStock(id: string, delta: number): Promise<ProductResponseDto> {
+    const product = await this.transactions.run(async () => {
+      const stock = await this.products.adjustStock(id, delta);
+      if (stock === null) return this.refuseStockChange(id, delta, 'adjust');
+      await this.cache.invalidateAfterCommit([id]);
+      return this.requireActive(id);
+    });
+    this.logger.log({ productId: id, delta, stock: product.stock }, 'Stock adjusted');
+    return ProductResponseDto.fromEntity(product);
+  }
+
+  /**
+   * Takes the stock an order needs, inside the caller's transaction (or its own). Rows are
+   * updated in product-id order, so two orders never deadlock on each other. The first short line
+   * throws INSUFFICIENT_STOCK; the enclosing transaction then rolls back every line already taken.
+   *
+   *   await transactions.run(async () => { await products.reserveStock(lines); await orders.insert(...); });
+   */
+  async reserveStock(lines: readonly StockLine[]): Promise<void> {
+    const merged = mergeStockLines(lines);
+    if (merged.length === 0) return;
+    await this.transactions.run(async () => {
+      for (const line of merged) {
+        const stock = await this.products.takeStock(line.productId, line.quantity);
+        if (stock === null) await this.refuseStockChange(line.productId, -line.quantity, 'reserve');
+      }
+      await this.cache.invalidateAfterCommit(merged.map((line) => line.productId));
+    });
+  }
+
+  /**
+   * Gives back stock reserved earlier (a cancelled or failed order), in the caller's transaction.
+   * Stock of a product deleted since is restored too. Callers make this run once per order.
+   */
+  async releaseStock(lines: readonly StockLine[]): Promise<void> {
+    const merged = mergeStockLines(lines);
+    if (merged.length === 0) return;
+    await this.transactions.run(async () => {
+      for (const line of merged) {
+        const stock = await this.products.returnStock(line.productId, line.quantity);
+        if (stock === null) throw new ResourceNotFoundException('Product', line.productId);
+      }
+      await this.cache.invalidateAfterCommit(merged.map((line) => line.productId));
+    });
+  }
+
+  /**
+   * The current sku, name and price of active products, read from the database (never the
+   * cache) inside the caller's transaction. A missing or deleted product is 404 naming its id.
+   * Ids must be UUIDs (the orders DTO validates them).
+   */
+  async findForOrder(productIds: readonly string[]): Promise<OrderableProduct[]> {
+    const ids = [...new Set(productIds.map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.products.findActiveByIds(ids)).map((product) => [product.id, product]));
+    return ids.map((id) => {
+      const product = byId.get(id);
+      if (!product) throw new ResourceNotFoundException('Product', id);
+      return { id: product.id, sku: product.sku, name: product.name, priceCents: product.priceCents };
+    });
+  }
+
+  private async requireActive(id: string): Promise<Product> {
+    const product = await this.products.findActiveById(id);
+    if (!product) throw new ResourceNotFoundException('Product', id);
+    return product;
+  }
+
+  /** Says why a conditional stock UPDATE changed nothing: no such product, too little stock, or too much. */
+  private async refuseStockChange(id: string, delta: number, operation: StockOperation): Promise<never> {
+    const available = await this.products.currentStock(id);
+    if (available === null) throw new ResourceNotFoundException('Product', id);
+    if (delta > 0) {
+      throw new BusinessRuleException(`Stock cannot exceed ${MAX_STOCK}`, { productId: id, maxStock: MAX_STOCK });
+    }
+    this.metrics.stockRejections.inc({ operation });
+    throw new InsufficientStockException(id, -delta, available);
+  }
+}
+
+/** One line per product (quantities summed), in id order; quantities must be positive integers. */
+function mergeStockLines(lines: readonly StockLine[]): StockLine[] {
+  const totals = new Map<string, number>();
+  for (const { productId, quantity } of lines) {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+      throw new BusinessRuleException('Quantities must be positive integers', { productId, quantity });
+    }
+    const id = productId.toLowerCase();
+    totals.set(id, (totals.get(id) ?? 0) + quantity);
+  }
+  return [...totals]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

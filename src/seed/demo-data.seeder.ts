@@ -1,0 +1,66 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import { ResourceAlreadyExistsException } from '../common/errors';
+import type { AllConfig } from '../config';
+import { TransactionRunner } from '../platform/database';
+import { ProductsService } from '../products/products.service';
+import { UsersService } from '../users/users.service';
+import { DEMO_ACCOUNTS, DEMO_ADMIN_EMAIL } from './demo-accounts';
+import { DEMO_PRODUCTS } from './demo-products';
+
+/**
+ * Idempotent demo data, created through the slices' own services (so every rule applies).
+ * Runs on start-up when SEED_DEMO_DATA is on, and from `npm run seed`.
+ */
+@Injectable()
+export class DemoDataSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DemoDataSeeder.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly products: ProductsService,
+    private readonly transactions: TransactionRunner,
+    private readonly config: ConfigService<AllConfig, true>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.getOrThrow('database', { infer: true }).seedDemoData) await this.seed();
+  }
+
+  async seed(): Promise<void> {
+    let created = 0;
+    for (const account of DEMO_ACCOUNTS) {
+      if (await this.createIfMissing(() => this.users.register(account))) created += 1;
+    }
+    if (created > 0) this.logger.log({ created }, 'Demo accounts created');
+    await this.seedProducts();
+  }
+
+  /**
+   * The demo catalogue, created by the demo admin; a sku that exists is left as it is. One
+   * transaction for all of them: one commit instead of ten keeps the zero-setup start quick.
+   */
+  private async seedProducts(): Promise<void> {
+    const admin = await this.users.findByEmail(DEMO_ADMIN_EMAIL);
+    if (!admin) return;
+    const created = await this.transactions.run(async () => {
+      let count = 0;
+      for (const product of DEMO_PRODUCTS) {
+        if (await this.createIfMissing(() => this.products.create(product, admin.id))) count += 1;
+      }
+      return count;
+    });
+    if (created > 0) this.logger.log({ created }, 'Demo products created');
+  }
+
+  private async createIfMissing(create: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await create();
+      return true;
+    } catch (error) {
+      if (error instanceof ResourceAlreadyExistsException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import pg from 'pg';
+
+import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
+import { eventually } from '../support/eventually';
+import { call, newCustomer, scrapeSum, tokenFor } from '../support/http-client';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const LIMIT = 20;
+const servicesConfigured = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+const describeReplicas = servicesConfigured ? describe : describe.skip;
+if (!servicesConfigured)
+  process.stdout.write('replicas e2e: skipped (set DATABASE_URL and REDIS_URL to run two instances against them)\n');
+
+let clients = 0;
+/** A distinct client address per test (the apps trust X-Forwarded-For), so limits of one test do not touch another. */
+const client = () => ({ 'X-Forwarded-For': `127.0.9.${++clients}` });
+
+describeReplicas('Two replicas on one Postgres and one Redis', () => {
+  let database: TestDatabase;
+  let db: pg.Client;
+  let a: AppProcess;
+  let b: AppProcess;
+  let admin: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = {
+      ...database.env,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_KEY_PREFIX: `replicas-${process.pid}:`,
+      SEED_DEMO_DATA: 'true',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_DEFAULT_LIMIT: String(LIMIT),
+      RATE_LIMIT_DEFAULT_TTL_MS: '60000',
+      RATE_LIMIT_BURST_LIMIT: '0',
+      RATE_LIMIT_AUTH_LIMIT: '1000',
+      RATE_LIMIT_ACCOUNT_LIMIT: '1000',
+      LOG_LEVEL: 'warn',
+    };
+    a = await spawnApp(env);
+    await waitUntilReady(a, 30_000);
+    b = await spawnApp(env);
+    await waitUntilReady(b, 30_000);
+    db = new pg.Client({ connectionString: database.connectionString });
+    await db.connect();
+    admin = await tokenFor(a, 'admin@example.com', 'Admin#Demo2026', client());
+  }, 90_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await Promise.all([a?.stop('SIGTERM'), b?.stop('SIGTERM')]);
+    await database?.dispose();
+  });
+
+  it(`lets exactly ${LIMIT} of 200 concurrent requests through, across both replicas`, async () => {
+    const headers = client();
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => call(i % 2 ? a : b, 'GET', '/api/v1/products?pageSize=1', { headers })),
+    );
+
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(200 - LIMIT);
+    const limited = responses.find((response) => response.status === 429);
+    expect(limited?.body.error?.code).toBe('RATE_LIMIT_EXCEEDED');
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(responses.find((response) => response.status === 200)?.headers.get('x-ratelimit-limit')).toBe(String(LIMIT));
+  });
+
+  it('honours a logout on A at once on B', async () => {
+    const headers = client();
+    const customer = await newCustomer(a, 'logout', headers);
+    const login = await call<{ accessToken: string; refreshToken: string }>(a, 'POST', '/api/v1/auth/login', {
+      body: customer,
+      headers,
+    });
+    const { accessToken, refreshToken } = login.body.data;
+    expect((await call(b, 'GET', '/api/v1/users/me', { token: accessToken })).status).toBe(200);
+
+    expect((await call(a, 'POST', '/api/v1/auth/logout', { token: accessToken, body: { refreshToken } })).status).toBe(
+      204,
+    );
+
+    expect((await call(b, 'GET', '/api/v1/users/me', { token: accessToken })).status).toBe(401);
+    expect((await call(b, 'POST', '/api/v1/auth/refresh', { body: { refreshToken }, headers })).status).toBe(401);
+  });
+
+  it('never serves B a product that A has changed', async () => {
+    const created = await call<{ id: string }>(a, 'POST', '/api/v1/products', {
+      token: admin,
+      body: { sku: `REPL-${Date.now()}`, name: 'Replicated mug', priceCents: 1000, stock: 50 },
+    });
+    const id = created.body.data.id;
+    for (let round = 1; round <= 5; round += 1) {
+      expect(
+        (await call<{ priceCents: number }>(b, 'GET', `/api/v1/products/${id}`, { headers: client() })).status,
+      ).toBe(200);
+      const price = 1000 + round;
+      expect(
+        (await call(a, 'PATCH', `/api/v1/products/${id}`, { token: admin, body: { priceCents: price } })).status,
+      ).toBe(200);
+      const read = await call<{ priceCents: number }>(b, 'GET', `/api/v1/products/${id}`, { headers: client() });
+      expect(read.body.data.priceCents).toBe(price);
+    }
+  });
+
+  it('handles each saga event once in effect, with both replicas doing the work', async () => {
+    const product = await call<{ id: string }>(a, 'POST', '/api/v1/products', {
+      token: admin,
+      body: { sku: `SAGA-${Date.now()}`, name: 'Shared work', priceCents: 500, stock: 1000 },
+    });
+    const customers = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const headers = client();
+        const credentials = await newCustomer(i % 2 ? a : b, `saga${i}`, headers);
+        return tokenFor(i % 2 ? a : b, credentials.email, credentials.password, headers);
+      }),
+    );
+    const placed = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        call<{ id: string }>(i % 2 ? a : b, 'POST', '/api/v1/orders', {
+          token: customers[i % customers.length],
+          body: { items: [{ productId: product.body.data.id, quantity: 1 }], paymentMethod: 'tok_ok' },
+        }),
+      ),
+    );
+    expect(placed.every((response) => response.status === 201)).toBe(true);
+    const ids = placed.map((response) => response.body.data.id);
+
+    await eventually(
+      async () => {
+        const { rows } = await db.query<{ completed: string }>(
+          `SELECT count(*) AS completed FROM orders WHERE id = ANY($1) AND status = 'completed'`,
+          [ids],
+        );
+        return Number(rows[0].completed) === ids.length;
+      },
+      30_000,
+      'all orders completed',
+    );
+
+    const { rows: stock } = await db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [
+      product.body.data.id,
+    ]);
+    expect(stock[0].stock).toBe(1000 - ids.length);
+    const { rows: charged } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM processed_events p JOIN outbox_events o ON o.id = p.event_id
+        WHERE p.handler = 'ChargePaymentHandler.chargeForReservedOrder' AND o.payload->>'orderId' = ANY($1)`,
+      [ids],
+    );
+    expect(Number(charged[0].n)).toBe(ids.length);
+    const handledOnA = await scrapeSum(
+      a,
+      'event_handler_duration_seconds_count',
+      'handler="ChargePaymentHandler.chargeForReservedOrder"',
+    );
+    const handledOnB = await scrapeSum(
+      b,
+      'event_handler_duration_seconds_count',
+      'handler="ChargePaymentHandler.chargeForReservedOrder"',
+    );
+    expect(handledOnA + handledOnB).toBe(ids.length);
+    expect(handledOnA).toBeGreaterThan(0);
+    expect(handledOnB).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Role } from '../../src/common/access/roles';
+import { UsersService } from '../../src/users/users.service';
+import type { TestApp } from './test-app';
+
+export interface RegisteredUser {
+  readonly id: string;
+  readonly email: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export const STRONG_PASSWORD = 'Correct-Horse-42';
+
+/** Registers a customer through the API, with unique email and username. */
+export async function registerUser(
+  sut: TestApp,
+  overrides: Partial<Omit<RegisteredUser, 'id'>> = {},
+  headers: Record<string, string> = {},
+): Promise<RegisteredUser> {
+  const suffix = randomBytes(4).toString('hex');
+  const input = {
+    email: overrides.email ?? `user-${suffix}@example.com`,
+    username: overrides.username ?? `user_${suffix}`,
+    password: overrides.password ?? STRONG_PASSWORD,
+  };
+  const response = await sut.http().post('/api/v1/auth/register').set(headers).send(input).expect(201);
+  return { id: response.body.data.id as string, ...input };
+}
+
+/** Logs in through the API and returns the access token. */
+export async function loginAs(
+  sut: TestApp,
+  user: Pick<RegisteredUser, 'email' | 'password'>,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await sut
+    .http()
+    .post('/api/v1/auth/login')
+    .set(headers)
+    .send({ email: user.email, password: user.password })
+    .expect(200);
+  return response.body.data.accessToken as string;
+}
+
+export interface SessionTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/** Logs in through the API and returns both tokens of the new session. */
+export async function loginPair(
+  sut: TestApp,
+  user: Pick<RegisteredUser, 'email' | 'password'>,
+): Promise<SessionTokens> {
+  const response = await sut
+    .http()
+    .post('/api/v1/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(200);
+  return {
+    accessToken: response.body.data.accessToken as string,
+    refreshToken: response.body.data.refreshToken as string,
+  };
+}
+
+/**
+ * Creates a user with any role through the users service (the API only creates customers), with
+ * unique email and username.
+ */
+export async function createUserWithRole(sut: TestApp, role: Role): Promise<RegisteredUser> {
+  const suffix = randomBytes(4).toString('hex');
+  const input = { email: `${role}-${suffix}@example.com`, username: `${role}_${suffix}`, password: STRONG_PASSWORD };
+  const created = await sut.app.get(UsersService).register({ ...input, role });
+  return { id: created.id, ...input };
+}
+
+/** `{ Authorization: Bearer … }` for supertest's `.set()`. */
+export function bearer(accessToken: string): Record<string, string> {
+  return { Authorization: `Bearer ${accessToken}` };
+}
