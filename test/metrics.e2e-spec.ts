@@ -61,6 +61,16 @@ describe('Prometheus metrics at /metrics', () => {
     );
   });
 
+  it('counts registrations and sign-ins by result', () => {
+    expect(samples(text, 'user_registrations_total')).toEqual([expect.stringContaining('result="created"')]);
+    expect(samples(text, 'auth_logins_total')).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('result="success"'),
+        expect.stringContaining('result="failure"'),
+      ]),
+    );
+  });
+
   it('exports the Node process metrics', () => {
     expect(samples(text, 'process_cpu_user_seconds_total')).toHaveLength(1);
     expect(samples(text, 'nodejs_eventloop_lag_seconds')).toHaveLength(1);

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UsersMetrics } from './users.metrics';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 import { UsersAdminService } from './users-admin.service';
@@ -11,7 +12,7 @@ import { UsersAdminService } from './users-admin.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User]), AuditModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, UsersAdminService],
+  providers: [UsersRepository, UsersService, UsersAdminService, UsersMetrics],
   exports: [UsersService],
 })
 export class UsersModule {}

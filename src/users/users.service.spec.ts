@@ -14,8 +14,10 @@ import {
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PasswordHasher } from '../platform/security';
 import type { User } from './user.entity';
+import { UsersMetrics } from './users.metrics';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -71,6 +73,12 @@ describe(UsersService.name, () => {
   let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
   let audit: { record: jest.Mock };
   let txHost: TransactionHost;
+  let metrics: MetricsRegistry;
+
+  const registrations = async () => {
+    const samples = (await metrics.registry.getSingleMetric('user_registrations_total')?.get())?.values ?? [];
+    return Object.fromEntries(samples.map((sample) => [sample.labels.result, sample.value]));
+  };
 
   beforeEach(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
@@ -115,9 +123,12 @@ describe(UsersService.name, () => {
         { provide: PasswordHasher, useValue: passwords },
         { provide: CacheService, useValue: cache },
         { provide: AuditService, useValue: audit },
+        UsersMetrics,
+        MetricsRegistry,
       ],
     }).compile();
     sut = moduleRef.get(UsersService);
+    metrics = moduleRef.get(MetricsRegistry);
     txHost = moduleRef.get(TransactionHost);
   });
 
@@ -193,6 +204,14 @@ describe(UsersService.name, () => {
       await expect(promise).rejects.toThrow(ResourceAlreadyExistsException);
       await expect(promise).rejects.toMatchObject({ details: { field: 'username' } });
       expect(users.insert).not.toHaveBeenCalled();
+    });
+
+    it('counts registrations by result', async () => {
+      await sut.register(input);
+      users.findTakenIdentifiers.mockResolvedValue({ email: true, username: false });
+      await sut.register(input).catch(() => undefined);
+
+      expect(await registrations()).toEqual({ created: 1, conflict: 1 });
     });
   });
 

@@ -10,6 +10,7 @@ import { TransactionRunner } from '../platform/database';
 import { PasswordHasher } from '../platform/security';
 import { UserResponseDto } from './dto/user-response.dto';
 import type { User } from './user.entity';
+import { UsersMetrics } from './users.metrics';
 import { type UserAuthState, UsersRepository } from './users.repository';
 
 export interface RegisterUserInput {
@@ -67,6 +68,7 @@ export class UsersService {
     private readonly transactions: TransactionRunner,
     private readonly cache: CacheService,
     private readonly audit: AuditService,
+    private readonly metrics: UsersMetrics,
   ) {}
 
   /**
@@ -76,18 +78,24 @@ export class UsersService {
   async register(input: RegisterUserInput): Promise<UserResponseDto> {
     // Hashing is deliberately slow: done before the transaction, so it holds no connection.
     const passwordHash = await this.passwords.hash(input.password);
-    const user = await this.transactions.run(async () => {
-      const taken = await this.users.findTakenIdentifiers(input.email, input.username);
-      if (taken.email) throw new ResourceAlreadyExistsException('User', 'email');
-      if (taken.username) throw new ResourceAlreadyExistsException('User', 'username');
-      return this.users.insert({
-        email: input.email,
-        username: input.username,
-        passwordHash,
-        fullName: input.fullName ?? null,
-        role: input.role ?? Role.Customer,
+    const user = await this.transactions
+      .run(async () => {
+        const taken = await this.users.findTakenIdentifiers(input.email, input.username);
+        if (taken.email) throw new ResourceAlreadyExistsException('User', 'email');
+        if (taken.username) throw new ResourceAlreadyExistsException('User', 'username');
+        return this.users.insert({
+          email: input.email,
+          username: input.username,
+          passwordHash,
+          fullName: input.fullName ?? null,
+          role: input.role ?? Role.Customer,
+        });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ResourceAlreadyExistsException) this.metrics.registrations.inc({ result: 'conflict' });
+        throw error;
       });
-    });
+    this.metrics.registrations.inc({ result: 'created' });
     this.logger.log({ newUserId: user.id, role: user.role }, 'User registered');
     return UserResponseDto.fromEntity(user);
   }
