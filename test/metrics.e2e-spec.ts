@@ -71,6 +71,21 @@ describe('Prometheus metrics at /metrics', () => {
     );
   });
 
+  it('reports the outbox backlog and the age of its oldest event at scrape time', async () => {
+    // Leased far ahead, so no dispatcher takes it while the test looks at it.
+    await sut.dataSource.query(
+      `INSERT INTO outbox_events (id, name, payload, context, occurred_at, claimed_until)
+       VALUES (gen_random_uuid(), 'test.stuck', '{}', '{}', now() - interval '90 seconds', now() + interval '1 hour')`,
+    );
+
+    const scrape = (await sut.http().get('/metrics').expect(200)).text;
+
+    const value = (name: string) => Number(samples(scrape, name)[0]?.split(' ')[1]);
+    expect(value('outbox_pending_events')).toBeGreaterThanOrEqual(1);
+    expect(value('outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(89);
+    await sut.dataSource.query(`DELETE FROM outbox_events WHERE name = 'test.stuck'`);
+  });
+
   it('exports the Node process metrics', () => {
     expect(samples(text, 'process_cpu_user_seconds_total')).toHaveLength(1);
     expect(samples(text, 'nodejs_eventloop_lag_seconds')).toHaveLength(1);

@@ -13,6 +13,7 @@ import { EventsMetrics } from './events.metrics';
 import { HandlerRunner } from './handler-runner';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxBacklogMetrics } from './outbox-backlog.metrics';
 import { OutboxEvent } from './outbox-event.entity';
 import { ProcessedEvent } from './processed-event.entity';
 import { BullMqTransport, DOMAIN_EVENTS_QUEUE } from './transports/bullmq.transport';
@@ -39,6 +40,7 @@ export class EventsModule {
       ],
       providers: [
         EventsMetrics,
+        OutboxBacklogMetrics,
         EventHandlerRegistry,
         OutboxRepository,
         EventDeliveriesRepository,
