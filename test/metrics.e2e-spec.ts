@@ -97,3 +97,33 @@ describe('Prometheus metrics at /metrics', () => {
     expect(labelled.filter((line) => line.includes('/no-such-route'))).toEqual([]);
   });
 });
+
+describe('/metrics with METRICS_BEARER_TOKEN set', () => {
+  const token = 'scrape-token-0123456789';
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await createTestApp({ env: { METRICS_BEARER_TOKEN: token } });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('answers the scraper that presents the token', async () => {
+    const response = await sut.http().get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(response.text).toContain('http_requests_total');
+  });
+
+  it.each([
+    ['no credentials', undefined],
+    ['a wrong token', 'Bearer scrape-token-0123456780'],
+    ['a prefix of the token', 'Bearer scrape-token'],
+    ['another scheme', `Basic ${token}`],
+  ])('refuses %s with the error envelope', async (_case, authorization) => {
+    const request = sut.http().get('/metrics');
+    if (authorization) void request.set('Authorization', authorization);
+    const response = await request.expect(401);
+    expect(response.body).toMatchObject({ success: false, error: { code: 'AUTHENTICATION_ERROR' } });
+  });
+});

@@ -57,6 +57,7 @@ function appConfig(env: Environment): AppConfig {
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     compression: { enabled: env.COMPRESSION_ENABLED, thresholdBytes: env.COMPRESSION_THRESHOLD_BYTES },
+    metricsBearerToken: env.METRICS_BEARER_TOKEN,
   };
 }
 

@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly shutdownDrainMs: number;
   readonly requestTimeoutMs: number;
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number };
+  /** Guards /metrics when set. */
+  readonly metricsBearerToken?: string;
 }
 
 export interface DatabaseConfig {

@@ -167,6 +167,11 @@ export class EnvironmentSchema {
   @MaxLength(100)
   OTEL_SERVICE_NAME = 'commerce-api';
 
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (for scrapes that cross a network boundary). */
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_BEARER_TOKEN?: string;
+
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'must be true or false' })
   RATE_LIMIT_ENABLED = true;
