@@ -71,6 +71,15 @@ describe('API keys', () => {
     const users = await withKey('get', '/users', apiKey).expect(403);
     expect(users.body.error.code).toBe('PERMISSION_DENIED');
     await withKey('get', '/admin/audit-logs', apiKey).expect(403);
+    // The admin could create a product; the key, holding products:read only, cannot.
+    const product = await sut
+      .http()
+      .post('/api/v1/products')
+      .set('X-API-Key', apiKey)
+      .send({ sku: 'KEY-SCOPE-1', name: 'Scoped', priceCents: 100, stock: 1 })
+      .expect(403);
+    expect(product.body.error.code).toBe('PERMISSION_DENIED');
+    await withKey('get', '/products', apiKey).expect(200);
     // Nor can it mint a broader key for itself.
     const broader = await sut
       .http()
