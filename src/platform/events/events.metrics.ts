@@ -12,7 +12,7 @@ export class EventsMetrics {
   readonly deadLettered: Counter<'event' | 'handler'>;
   readonly deliveryLag: Histogram<'event'>;
   readonly dispatchFailures: Counter<'transport'>;
-  readonly workerConnectionErrors: Counter;
+  readonly queueConnectionErrors: Counter<'client'>;
 
   constructor(registry: MetricsRegistry) {
     this.published = registry.counter({
@@ -47,9 +47,10 @@ export class EventsMetrics {
       help: 'Outbox batches that could not be handed to the transport (retried by the poller)',
       labelNames: ['transport'],
     });
-    this.workerConnectionErrors = registry.counter({
-      name: 'events_worker_connection_errors_total',
-      help: 'Errors on the queue worker connection to Redis (it reconnects by itself)',
+    this.queueConnectionErrors = registry.counter({
+      name: 'events_queue_connection_errors_total',
+      help: 'Errors on the queue connections to Redis, by client (producer, worker); both reconnect by themselves',
+      labelNames: ['client'],
     });
   }
 }

@@ -1,11 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Queue } from 'bullmq';
 
 import type { AllConfig } from '../../../config';
 import type { DomainEvent } from '../domain-event';
 import { EventHandlerRegistry } from '../event-handler.registry';
+import { EventsMetrics } from '../events.metrics';
 import type { EventTransport } from './event-transport';
 
 export const DOMAIN_EVENTS_QUEUE = 'domain-events';
@@ -28,15 +29,30 @@ export class BullMqTransport implements EventTransport {
   readonly name = 'bullmq';
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
+  private readonly logger = new Logger(BullMqTransport.name);
+  /** The last connection error logged, so an outage writes one line, not one per retry. */
+  private lastConnectionError?: string;
 
   constructor(
     @InjectQueue(DOMAIN_EVENTS_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly registry: EventHandlerRegistry,
+    private readonly metrics: EventsMetrics,
     config: ConfigService<AllConfig, true>,
   ) {
     const events = config.getOrThrow('events', { infer: true });
     this.maxAttempts = events.maxAttempts;
     this.retryBaseMs = events.retryBaseMs;
+    // Without a listener BullMQ prints every reconnect attempt to stderr. A failed publish is
+    // already handled (the outbox row stays pending for the poller); here it is counted, and a
+    // new kind of error logged once.
+    queue.on('error', (error: Error) => this.onConnectionError(error));
+  }
+
+  private onConnectionError(error: Error): void {
+    this.metrics.queueConnectionErrors.inc({ client: 'producer' });
+    if (error.message === this.lastConnectionError) return;
+    this.lastConnectionError = error.message;
+    this.logger.warn({ err: error.message }, 'Queue producer lost its Redis connection; it keeps retrying');
   }
 
   async deliver(events: readonly DomainEvent[]): Promise<void> {
@@ -53,7 +69,9 @@ export class BullMqTransport implements EventTransport {
         },
       })),
     );
-    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs);
+    this.lastConnectionError = undefined;
   }
 
   /** Nothing is in flight on the producing side once addBulk has returned. */

@@ -49,7 +49,7 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
    */
   @OnWorkerEvent('error')
   onError(error: Error): void {
-    this.metrics.workerConnectionErrors.inc();
+    this.metrics.queueConnectionErrors.inc({ client: 'worker' });
     if (error.message === this.lastConnectionError) return;
     this.lastConnectionError = error.message;
     this.logger.warn({ err: error.message }, 'Queue worker lost its Redis connection; it keeps retrying');
