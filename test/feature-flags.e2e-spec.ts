@@ -281,6 +281,29 @@ describe('Feature flags', () => {
     });
   });
 
+  it('documents the routes in the OpenAPI document, with their statuses', async () => {
+    const { paths } = (await sut.http().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+
+    expect(Object.keys(paths[FEATURES].get.responses)).toEqual(['200']);
+    expect(Object.keys(paths[ADMIN_FLAGS].get.responses).sort()).toEqual(['200', '401', '403']);
+    expect(Object.keys(paths[`${ADMIN_FLAGS}/{key}`].get.responses).sort()).toEqual([
+      '200',
+      '401',
+      '403',
+      '404',
+      '422',
+    ]);
+    expect(Object.keys(paths[`${ADMIN_FLAGS}/{key}`].put.responses).sort()).toEqual([
+      '200',
+      '201',
+      '401',
+      '403',
+      '422',
+    ]);
+  });
+
   describe(`flag ${SEARCH_DESCRIPTIONS} in GET /products?q=`, () => {
     const word = `zephyr${randomBytes(3).toString('hex')}`;
     let inDescription: { id: string };

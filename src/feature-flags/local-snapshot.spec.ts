@@ -69,6 +69,23 @@ describe(LocalSnapshot.name, () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('starts the next load only after a superseded one ended, so it cannot share its old result', async () => {
+    const slow = deferred<string>();
+    load.mockReturnValueOnce(slow.promise);
+    const early = sut.get();
+    sut.invalidate();
+
+    const late = sut.get();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(load).toHaveBeenCalledTimes(1);
+
+    source = 'v2';
+    slow.resolve('v1');
+    await expect(early).resolves.toBe('v1');
+    await expect(late).resolves.toBe('v2');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('serves the last good value when a load fails, and tries again one TTL later', async () => {
     await sut.get();
     clock = TTL_MS;

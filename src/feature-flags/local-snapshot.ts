@@ -17,13 +17,16 @@ export interface LocalSnapshotOptions<T> {
  *
  * `invalidate()` makes the next read load again. A load that was already running when it was
  * called may have read the old state, so its result is handed to the callers that were waiting
- * for it but never kept.
+ * for it but never kept, and the next load starts only once it has ended (otherwise it could join
+ * it in a lower layer's single flight, such as CacheService.getOrSet, and get its old result).
  */
 export class LocalSnapshot<T> {
   private value?: T;
   private expiresAt = 0;
   private generation = 0;
   private loading?: Promise<T>;
+  /** A load overtaken by invalidate() that may still be running. */
+  private superseded?: Promise<unknown>;
   private readonly now: () => number;
 
   constructor(private readonly options: LocalSnapshotOptions<T>) {
@@ -40,6 +43,7 @@ export class LocalSnapshot<T> {
   invalidate(): void {
     this.generation += 1;
     this.expiresAt = 0;
+    this.superseded = this.loading ?? this.superseded;
     this.loading = undefined;
   }
 
@@ -58,6 +62,11 @@ export class LocalSnapshot<T> {
   }
 
   private async loadOrFallback(): Promise<T> {
+    const superseded = this.superseded;
+    if (superseded) {
+      await superseded.catch(() => undefined);
+      if (this.superseded === superseded) this.superseded = undefined;
+    }
     try {
       return await this.options.load();
     } catch (error) {
