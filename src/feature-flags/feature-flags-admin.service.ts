@@ -68,8 +68,14 @@ export class FeatureFlagsAdminService {
       await this.cache.invalidateAfterCommit();
       return { changed: true, created: !before };
     });
-    if (outcome.changed)
-      this.logger.log({ flag: key, created: outcome.created, ...auditedSettings(settings) }, 'Feature flag changed');
+    if (outcome.changed) {
+      const { enabled, percentage, allowedUserIds } = settings;
+      // The allow list itself is in the audit entry; a log line only needs its size.
+      this.logger.log(
+        { flag: key, created: outcome.created, enabled, percentage, allowListSize: allowedUserIds.length },
+        'Feature flag changed',
+      );
+    }
     return { flag: await this.get(key), created: outcome.created };
   }
 
