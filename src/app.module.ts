@@ -8,6 +8,7 @@ import { AuthenticationGuard } from './common/guards/authentication.guard';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { PermissionsGuard } from './common/guards/permissions.guard';
 import { configModule, Environment } from './config';
+import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 import { OrdersModule } from './orders/orders.module';
 import { CacheModule } from './platform/cache';
 import { DatabaseModule } from './platform/database';
@@ -28,7 +29,7 @@ import { UsersModule } from './users/users.module';
  * which need the validated environment, are added by forRoot().
  */
 @Module({
-  imports: [UsersModule, AuthModule, AuditModule, ProductsModule, OrdersModule],
+  imports: [UsersModule, AuthModule, AuditModule, FeatureFlagsModule, ProductsModule, OrdersModule],
 })
 export class AppModule {
   static forRoot(env: Environment): DynamicModule {

@@ -10,6 +10,8 @@ export enum AuditAction {
   UserDeactivated = 'user.deactivated',
   OrderPlaced = 'order.placed',
   OrderCancelled = 'order.cancelled',
+  FeatureFlagCreated = 'feature_flag.created',
+  FeatureFlagUpdated = 'feature_flag.updated',
 }
 
 /** The kinds of resource audit entries name. */
@@ -18,4 +20,5 @@ export enum AuditResource {
   ApiKey = 'api_key',
   Session = 'session',
   Order = 'order',
+  FeatureFlag = 'feature_flag',
 }

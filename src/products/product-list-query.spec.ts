@@ -30,6 +30,20 @@ describe('normalizeListQuery', () => {
     expect(normalizeListQuery(query({ page: 2, limit: 5 })).pageSize).toBeUndefined();
   });
 
+  it('marks a search that also matches descriptions, so it gets a cache entry of its own', () => {
+    const plain = normalizeListQuery(query({ q: 'mug' }));
+    const broad = normalizeListQuery(query({ q: 'mug' }), { searchDescriptions: true });
+
+    expect(broad).toMatchObject({ q: 'mug', searchDescriptions: true });
+    expect(JSON.stringify(plain)).not.toBe(JSON.stringify(broad));
+  });
+
+  it('ignores the description search when there is no search term (the result is the same)', () => {
+    expect(JSON.stringify(normalizeListQuery(query({}), { searchDescriptions: true }))).toBe(
+      JSON.stringify(normalizeListQuery(query({}))),
+    );
+  });
+
   it('refuses a minimum price above the maximum', () => {
     expect(() => normalizeListQuery(query({ minPriceCents: 500, maxPriceCents: 100 }))).toThrow(ValidationException);
     expect(normalizeListQuery(query({ minPriceCents: 100, maxPriceCents: 100 }))).toMatchObject({

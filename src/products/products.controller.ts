@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nes
 
 import { Permission } from '../common/access/permissions';
 import type { Principal } from '../common/access/principal';
-import { CurrentUser, Public, RequireAnyPermission, RequirePermissions } from '../common/decorators';
+import { CurrentUser, OptionalUser, Public, RequireAnyPermission, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors, ConditionalGet, Paginated } from '../common/http';
 import { CursorPageMetaDto, OffsetPageMetaDto, type PageMeta } from '../common/pagination';
@@ -32,8 +32,11 @@ export class ProductsController {
   @Get()
   @ApiOperation({ summary: 'List active products (offset or cursor pagination, filters, sort)' })
   @ApiEnvelope(ProductResponseDto, { metaModel: [OffsetPageMetaDto, CursorPageMetaDto] })
-  async list(@Query() query: ProductQueryDto): Promise<Paginated<ProductResponseDto, PageMeta>> {
-    const page = await this.products.list(query);
+  async list(
+    @Query() query: ProductQueryDto,
+    @OptionalUser() principal: Principal | undefined,
+  ): Promise<Paginated<ProductResponseDto, PageMeta>> {
+    const page = await this.products.list(query, principal?.userId);
     return new Paginated(page.items, page.meta);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { FeatureFlagsModule } from '../feature-flags/feature-flags.module';
 import { PriceChangePolicy } from './price-change.policy';
 import { Product } from './product.entity';
 import { ProductCache } from './product-cache';
@@ -10,7 +11,7 @@ import { ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Product])],
+  imports: [TypeOrmModule.forFeature([Product]), FeatureFlagsModule],
   controllers: [ProductsController],
   providers: [ProductsRepository, ProductsService, ProductCache, PriceChangePolicy, ProductsMetrics],
   exports: [ProductsService],

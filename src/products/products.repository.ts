@@ -20,6 +20,8 @@ export interface ProductFilters {
   readonly category?: string;
   readonly minPriceCents?: number;
   readonly maxPriceCents?: number;
+  /** `q` matches descriptions too (flag `products.search-descriptions`). */
+  readonly searchDescriptions?: boolean;
 }
 
 /** The sort whitelist of GET /products; each order has its keyset index (see the migration). */
@@ -132,9 +134,10 @@ export class ProductsRepository {
     const query = this.products.createQueryBuilder('product');
     if (filters.q) {
       query.andWhere(
-        new Brackets((match) =>
-          match.where(`product.name ILIKE :pattern ESCAPE '\\'`).orWhere(`product.sku ILIKE :pattern ESCAPE '\\'`),
-        ),
+        new Brackets((match) => {
+          match.where(`product.name ILIKE :pattern ESCAPE '\\'`).orWhere(`product.sku ILIKE :pattern ESCAPE '\\'`);
+          if (filters.searchDescriptions) match.orWhere(`product.description ILIKE :pattern ESCAPE '\\'`);
+        }),
         { pattern: `%${escapeLike(filters.q)}%` },
       );
     }

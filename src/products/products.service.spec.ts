@@ -14,6 +14,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '../common/errors';
+import { FeatureFlagsService } from '../feature-flags/feature-flags.service';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
@@ -59,6 +60,7 @@ describe(ProductsService.name, () => {
   let sut: ProductsService;
   let products: Repository;
   let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let flags: { isEnabled: jest.Mock };
   let txHost: TransactionHost;
   let metrics: ProductsMetrics;
   /** Whether a transaction was open each time the cache was invalidated. */
@@ -90,6 +92,8 @@ describe(ProductsService.name, () => {
       }),
     };
 
+    flags = { isEnabled: jest.fn().mockResolvedValue(false) };
+
     const moduleRef = await Test.createTestingModule({
       imports: [
         ClsModule.forRoot({
@@ -110,6 +114,7 @@ describe(ProductsService.name, () => {
         MetricsRegistry,
         { provide: ProductsRepository, useValue: products },
         { provide: CacheService, useValue: cache },
+        { provide: FeatureFlagsService, useValue: flags },
       ],
     }).compile();
     sut = moduleRef.get(ProductsService);
@@ -151,6 +156,43 @@ describe(ProductsService.name, () => {
       expect(cache.getOrSet).toHaveBeenCalledWith(expect.stringMatching(/^products:list:/), expect.any(Function), {
         tags: [PRODUCT_LIST_TAG],
       });
+    });
+  });
+
+  describe('the products.search-descriptions flag', () => {
+    const listKey = () => (cache.getOrSet.mock.calls.at(-1) as [string])[0];
+
+    it('searches descriptions, under a cache key of its own, for a caller who has the flag', async () => {
+      await sut.list({ q: 'mug' }, STAFF_ID);
+      const keyWithout = listKey();
+      flags.isEnabled.mockResolvedValue(true);
+
+      await sut.list({ q: 'mug' }, STAFF_ID);
+
+      expect(flags.isEnabled).toHaveBeenLastCalledWith('products.search-descriptions', STAFF_ID);
+      expect(products.paginateActive).toHaveBeenLastCalledWith(
+        expect.objectContaining({ q: 'mug', searchDescriptions: true }),
+        expect.anything(),
+      );
+      expect(listKey()).not.toBe(keyWithout);
+    });
+
+    it('searches names and skus only for a caller without the flag (anonymous here)', async () => {
+      await sut.list({ q: 'mug' });
+
+      expect(flags.isEnabled).toHaveBeenCalledWith('products.search-descriptions', undefined);
+      const [filters] = products.paginateActive.mock.calls[0];
+      expect(filters.searchDescriptions).toBeUndefined();
+    });
+
+    it('is not consulted for a list without a search term', async () => {
+      flags.isEnabled.mockResolvedValue(true);
+
+      await sut.list({ category: 'kitchen' }, STAFF_ID);
+
+      expect(flags.isEnabled).not.toHaveBeenCalled();
+      const [filters] = products.paginateActive.mock.calls[0];
+      expect(filters.searchDescriptions).toBeUndefined();
     });
   });
 

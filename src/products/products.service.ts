@@ -10,12 +10,14 @@ import {
   ResourceNotFoundException,
 } from '../common/errors';
 import type { Page } from '../common/pagination';
+import { FeatureFlagsService } from '../feature-flags/feature-flags.service';
 import { TransactionRunner } from '../platform/database';
 import type { ProductQueryDto } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { PriceChangePolicy } from './price-change.policy';
 import type { Product } from './product.entity';
 import { ProductCache } from './product-cache';
+import { SEARCH_DESCRIPTIONS_FLAG } from './product-flags';
 import { MAX_STOCK } from './product-limits';
 import { normalizeListQuery } from './product-list-query';
 import { ProductsMetrics, type StockOperation } from './products.metrics';
@@ -62,11 +64,18 @@ export class ProductsService {
     private readonly access: AccessControlService,
     private readonly prices: PriceChangePolicy,
     private readonly metrics: ProductsMetrics,
+    private readonly flags: FeatureFlagsService,
   ) {}
 
-  /** A page of active products (offset or cursor mode), served from the cache when it is fresh. */
-  list(query: ProductQueryDto): Promise<Page<ProductResponseDto>> {
-    const normalized = normalizeListQuery(query);
+  /**
+   * A page of active products (offset or cursor mode), served from the cache when it is fresh.
+   * `callerId` (undefined: anonymous) decides the caller's feature flags: with
+   * `products.search-descriptions` on, `q` also matches descriptions.
+   */
+  async list(query: ProductQueryDto, callerId?: string): Promise<Page<ProductResponseDto>> {
+    const searchDescriptions =
+      query.q !== undefined && (await this.flags.isEnabled(SEARCH_DESCRIPTIONS_FLAG, callerId));
+    const normalized = normalizeListQuery(query, { searchDescriptions });
     return this.cache.list(normalized, async () => {
       const page = await this.products.paginateActive(normalized, normalized);
       return { items: page.items.map((product) => ProductResponseDto.fromEntity(product)), meta: page.meta };

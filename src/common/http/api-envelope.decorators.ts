@@ -9,13 +9,16 @@ interface EnvelopeOptions {
   readonly description?: string;
   /** A list, with the pagination `meta` of `metaModel` (one of several, e.g. offset or cursor meta). */
   readonly metaModel?: Type<unknown> | readonly Type<unknown>[];
+  /** A list without pagination: `data` is an array of `model`. */
+  readonly isArray?: boolean;
 }
 
 /** Documents a success response as the `{ success, data, meta? }` envelope around `model`. */
 export function ApiEnvelope(model: Type<unknown>, options: EnvelopeOptions = {}): MethodDecorator & ClassDecorator {
-  const data = options.metaModel
-    ? { type: 'array', items: { $ref: getSchemaPath(model) } }
-    : { $ref: getSchemaPath(model) };
+  const data =
+    options.metaModel || options.isArray
+      ? { type: 'array', items: { $ref: getSchemaPath(model) } }
+      : { $ref: getSchemaPath(model) };
   const properties: Record<string, object> = { success: { type: 'boolean', example: true }, data };
   const metaModels = options.metaModel ? [options.metaModel].flat() : [];
   const metaRefs = metaModels.map((meta) => ({ $ref: getSchemaPath(meta) }));

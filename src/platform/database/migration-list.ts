@@ -6,6 +6,7 @@ import { CreateRefreshTokens1764000201000 } from '../../migrations/1764000201000
 import { CreateApiKeys1764000202000 } from '../../migrations/1764000202000-create-api-keys';
 import { CreateAuditLogs1764000203000 } from '../../migrations/1764000203000-create-audit-logs';
 import { CreateOrders1764000300000 } from '../../migrations/1764000300000-create-orders';
+import { CreateFeatureFlags1764000400000 } from '../../migrations/1764000400000-create-feature-flags';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works from
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateApiKeys1764000202000,
   CreateAuditLogs1764000203000,
   CreateOrders1764000300000,
+  CreateFeatureFlags1764000400000,
 ];
