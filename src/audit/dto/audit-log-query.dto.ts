@@ -21,7 +21,11 @@ export class AuditLogQueryDto extends PageQueryDto {
   @IsEnum(AuditResource, { message: `must be one of ${Object.values(AuditResource).join(', ')}` })
   readonly resourceType?: AuditResource;
 
-  @ApiPropertyOptional({ example: '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e', description: 'Id of the resource acted on' })
+  @ApiPropertyOptional({
+    example: '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e',
+    maxLength: 128,
+    description: 'Id of the resource acted on',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 
 import { ALL_PERMISSIONS, Permission } from '../../common/access/permissions';
-import { trimmed } from '../../common/validation';
+import { isoDateTime, trimmed } from '../../common/validation';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'inventory sync', minLength: 1, maxLength: 100 })
@@ -41,7 +41,7 @@ export class CreateApiKeyDto {
     description: 'Never expires when absent',
   })
   @IsOptional()
-  @Type(() => Date)
+  @Transform(isoDateTime)
   @IsDate({ message: 'must be an ISO-8601 date-time' })
   readonly expiresAt?: Date;
 }

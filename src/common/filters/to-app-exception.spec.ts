@@ -19,7 +19,7 @@ import {
   InternalErrorException,
   RateLimitExceededException,
 } from '../errors';
-import { FORBIDDEN_KEY_MESSAGE } from '../http/json-body';
+import { FORBIDDEN_KEY_MESSAGE, TOO_DEEP_ERROR_TYPE, TOO_DEEP_MESSAGE } from '../http/json-body';
 import { toAppException } from './to-app-exception';
 
 /** What body-parser raises (an http-errors object); Nest's Express adapter wraps it as the cause of a 400. */
@@ -145,6 +145,17 @@ describe(toAppException.name, () => {
 
       expect(result.code).toBe(ErrorCode.BadRequest);
       expect(result.message).toBe(message);
+    });
+
+    it('answers a body nested too deeply with BAD_REQUEST naming the limit', () => {
+      // body-parser turns an error thrown by `verify` into a 403 carrying the thrower's type.
+      const cause = bodyParserError({ type: TOO_DEEP_ERROR_TYPE, message: TOO_DEEP_MESSAGE, status: 403 });
+
+      const result = sut(wrappedInBadRequest(cause));
+
+      expect(result.code).toBe(ErrorCode.BadRequest);
+      expect(result.status).toBe(HttpStatus.BAD_REQUEST);
+      expect(result.message).toBe(TOO_DEEP_MESSAGE);
     });
 
     it('answers a body over the limit with PAYLOAD_TOO_LARGE and the limit', () => {

@@ -13,7 +13,7 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from '../errors';
-import { FORBIDDEN_KEY_MESSAGE } from '../http/json-body';
+import { FORBIDDEN_KEY_MESSAGE, TOO_DEEP_ERROR_TYPE, TOO_DEEP_MESSAGE } from '../http/json-body';
 
 /** The shape of errors raised by body-parser (and other http-errors users) before Nest sees the request. */
 interface HttpErrorLike {
@@ -68,6 +68,7 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, (error: HttpErrorLike) => AppE
     new MalformedRequestException(
       error.message?.startsWith(FORBIDDEN_KEY_MESSAGE) ? error.message : 'The request body is not valid JSON',
     ),
+  [TOO_DEEP_ERROR_TYPE]: () => new MalformedRequestException(TOO_DEEP_MESSAGE),
   'entity.too.large': (error) => new RequestTooLargeException(error.limit),
   'parameters.too.many': () => new RequestTooLargeException(),
   'encoding.unsupported': () => new MalformedRequestException('Unsupported content encoding'),

@@ -10,7 +10,7 @@ export const DEFAULT_PAGE_SIZE = 20;
  * Offset mode (`page`, `pageSize`) and cursor mode (`limit`, `cursor`) are exclusive.
  */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, example: 1, description: 'Offset mode: page number' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 1, description: 'Offset mode: page number' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -18,6 +18,7 @@ export class PageQueryDto {
   readonly page?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
     example: DEFAULT_PAGE_SIZE,
@@ -30,7 +31,13 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   readonly pageSize?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, example: 20, description: 'Cursor mode: items per page' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    example: 20,
+    description: 'Cursor mode: items per page',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -38,7 +45,7 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   readonly limit?: number;
 
-  @ApiPropertyOptional({ description: 'Cursor mode: `meta.nextCursor` of the previous page (opaque)' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'Cursor mode: `meta.nextCursor` of the previous page (opaque)' })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -46,6 +53,7 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({
     example: 'createdAt:desc',
+    maxLength: 200,
     description: 'Comma-separated `field:asc|desc` over the resource’s sortable fields',
   })
   @IsOptional()

@@ -41,7 +41,8 @@ export function sortSignature(terms: readonly SortTerm[]): string {
 
 function toTerm(part: string, sortable: SortableFields): SortTerm {
   const [field, direction = 'asc'] = part.split(':');
-  const expression = sortable.fields[field];
+  // Own keys only: `sort=constructor` must not find what every object inherits.
+  const expression = Object.hasOwn(sortable.fields, field) ? sortable.fields[field] : undefined;
   if (!expression) {
     throw sortError(`cannot sort by "${field}"; sortable fields: ${Object.keys(sortable.fields).join(', ')}`);
   }

@@ -1,3 +1,5 @@
+import { parse as parseQueryString } from 'node:querystring';
+
 import { type ArgumentMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
@@ -146,5 +148,70 @@ describe(AppValidationPipe.name, () => {
   it('passes values without a DTO through untouched', async () => {
     await expect(sut.transform('ada', { type: 'body', metatype: String, data: 'customer' })).resolves.toBe('ada');
     await expect(sut.transform([1, 2], body(Array))).resolves.toEqual([1, 2]);
+  });
+});
+
+describe(`${AppValidationPipe.name}: input the declarative rules cannot see`, () => {
+  let sut: AppValidationPipe;
+
+  beforeEach(async () => {
+    const moduleRef = await Test.createTestingModule({ providers: [AppValidationPipe] }).compile();
+    sut = moduleRef.get(AppValidationPipe);
+  });
+
+  it.each(['constructor', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__'])(
+    'refuses the inherited member name "%s" as a key, also inside nested elements',
+    async (key) => {
+      const top = await fieldErrorsOf(sut.transform({ customer: 'ada', items: [], [key]: 1 }, body(CreateOrderDto)));
+      const nested = await fieldErrorsOf(
+        sut.transform({ customer: 'ada', items: [{ quantity: 1, [key]: 'x' }] }, body(CreateOrderDto)),
+      );
+
+      expect(top).toEqual([{ loc: ['body', key], msg: `property ${key} should not exist`, type: 'unknown_field' }]);
+      expect(nested).toEqual([
+        { loc: ['body', 'items', 0, key], msg: `property ${key} should not exist`, type: 'unknown_field' },
+      ]);
+    },
+  );
+
+  it('refuses "__proto__", "constructor" and "prototype" query keys instead of dropping them silently', async () => {
+    const query = parseQueryString('limit=2&__proto__=a&__proto__=b&constructor=x&prototype=y');
+
+    const errors = await fieldErrorsOf(sut.transform(query, { type: 'query', metatype: ListQueryDto }));
+
+    expect(errors.map((error) => error.loc)).toEqual(
+      expect.arrayContaining([
+        ['query', '__proto__'],
+        ['query', 'constructor'],
+        ['query', 'prototype'],
+      ]),
+    );
+  });
+
+  it.each<[string, string]>([
+    ['a NUL character', 'ada\u0000'],
+    ['an unpaired high surrogate', 'ada\ud800'],
+    ['an unpaired low surrogate', '\udc00ada'],
+    ['surrogates in the wrong order', 'a\udc00\ud800'],
+  ])('refuses text with %s wherever it sits', async (_label, text) => {
+    const inBody = await fieldErrorsOf(sut.transform({ customer: text, items: [] }, body(CreateOrderDto)));
+    const inArray = await fieldErrorsOf(sut.transform([text], { type: 'body', metatype: Array }));
+    const inPath = await fieldErrorsOf(sut.transform(text, { type: 'param', metatype: String, data: 'id' }));
+
+    expect(inBody).toEqual([{ loc: ['body', 'customer'], msg: expect.any(String), type: 'invalid.text' }]);
+    expect(inArray).toEqual([{ loc: ['body', 0], msg: expect.any(String), type: 'invalid.text' }]);
+    expect(inPath).toEqual([{ loc: ['path', 'id'], msg: expect.any(String), type: 'invalid.text' }]);
+  });
+
+  it('accepts well-formed text of every plane, right-to-left marks and emoji included', async () => {
+    const customer = 'Ada \u202eevil\u202c 😀 👩‍👩‍👧 中文 עברית e\u0301';
+
+    const result = await sut.transform({ customer, items: [] }, body(CreateOrderDto));
+
+    expect(result).toEqual({ customer, items: [] });
+  });
+
+  it('leaves custom parameters (headers, the current user) to their own checks', async () => {
+    await expect(sut.transform('a\u0000', { type: 'custom', metatype: String })).resolves.toBe('a\u0000');
   });
 });

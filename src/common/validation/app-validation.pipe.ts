@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 
 import { ValidationException } from '../errors';
+import { findUnsafeInput } from './unsafe-input';
 import { toFieldErrors } from './validation-error.mapper';
 
 /** Carries raw class-validator errors from the exception factory to `transform`, which knows the location. */
@@ -21,7 +22,9 @@ const LOCATION_BY_PARAM_TYPE: Readonly<Record<ArgumentMetadata['type'], string>>
 /**
  * The global ValidationPipe: unknown properties are rejected (never silently stored), payloads
  * are transformed into their DTO classes, and every failure becomes a 422 VALIDATION_ERROR whose
- * `loc` starts with where the value came from.
+ * `loc` starts with where the value came from. Before the declarative rules run, the values are
+ * searched for what they cannot express (`findUnsafeInput`: inherited member names as keys, NUL
+ * characters, unpaired surrogates).
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
@@ -41,6 +44,11 @@ export class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && this.expectsObject(metadata) && !isPlainObject(value)) {
       throw ValidationException.forField(['body'], 'must be a JSON object', 'invalid_type');
+    }
+    if (metadata.type !== 'custom') {
+      const at = [LOCATION_BY_PARAM_TYPE[metadata.type], ...(metadata.data ? [metadata.data] : [])];
+      const unsafe = findUnsafeInput(value, at);
+      if (unsafe.length > 0) throw new ValidationException(unsafe);
     }
     try {
       return await super.transform(value, metadata);

@@ -31,6 +31,8 @@ export class CreateOrderDto {
 
   @ApiProperty({
     example: 'tok_ok',
+    pattern: '^[A-Za-z0-9_]{3,64}$',
+    maxLength: 64,
     description: 'Payment method token; the stand-in provider knows tok_ok, tok_declined, tok_flaky, tok_down',
   })
   @IsString()

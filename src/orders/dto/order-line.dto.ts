@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
 
 export const MAX_QUANTITY_PER_LINE = 1000;
@@ -9,8 +8,7 @@ export class OrderLineDto {
   @IsUUID('all', { message: 'must be a UUID' })
   readonly productId: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY_PER_LINE, example: 2 })
-  @Type(() => Number)
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY_PER_LINE, example: 2 })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY_PER_LINE)

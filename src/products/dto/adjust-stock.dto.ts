@@ -5,7 +5,13 @@ import { MAX_STOCK_DELTA } from '../product-limits';
 
 /** POST /products/:id/stock: a relative change, applied atomically; stock never goes below 0. */
 export class AdjustStockDto {
-  @ApiProperty({ example: -2, minimum: -MAX_STOCK_DELTA, maximum: MAX_STOCK_DELTA, description: 'Non-zero integer' })
+  @ApiProperty({
+    type: 'integer',
+    example: -2,
+    minimum: -MAX_STOCK_DELTA,
+    maximum: MAX_STOCK_DELTA,
+    description: 'Non-zero integer',
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_STOCK_DELTA)

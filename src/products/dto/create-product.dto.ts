@@ -22,26 +22,38 @@ export class CreateProductDto {
   @Length(1, 200)
   readonly name: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '350 ml, dishwasher safe', maxLength: 2000 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '350 ml, dishwasher safe', maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   readonly description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'kitchen', maxLength: 64, description: 'Stored lower-cased' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'kitchen',
+    maxLength: 64,
+    description: 'Stored lower-cased',
+  })
   @IsOptional()
   @Transform(trimmedLowerCase)
   @IsString()
   @Matches(CATEGORY_PATTERN, { message: 'must be 1-64 letters, digits, spaces, "&", "_" or "-"' })
   readonly category?: string | null;
 
-  @ApiProperty({ example: 1299, minimum: 0, maximum: MAX_PRICE_CENTS, description: 'Integer minor units' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1299,
+    minimum: 0,
+    maximum: MAX_PRICE_CENTS,
+    description: 'Integer minor units',
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE_CENTS)
   readonly priceCents: number;
 
-  @ApiProperty({ example: 25, minimum: 0, maximum: MAX_STOCK })
+  @ApiProperty({ type: 'integer', example: 25, minimum: 0, maximum: MAX_STOCK })
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)

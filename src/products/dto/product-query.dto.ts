@@ -30,7 +30,7 @@ export class ProductQueryDto extends PageQueryDto {
   @MaxLength(64)
   readonly category?: string;
 
-  @ApiPropertyOptional({ example: 500, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', example: 500, minimum: 0, maximum: MAX_PRICE_CENTS })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -38,7 +38,7 @@ export class ProductQueryDto extends PageQueryDto {
   @Max(MAX_PRICE_CENTS)
   readonly minPriceCents?: number;
 
-  @ApiPropertyOptional({ example: 5000, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', example: 5000, minimum: 0, maximum: MAX_PRICE_CENTS })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

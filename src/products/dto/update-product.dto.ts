@@ -18,13 +18,13 @@ export class UpdateProductDto {
   @Length(1, 200)
   readonly name?: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '350 ml, dishwasher safe', maxLength: 2000 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '350 ml, dishwasher safe', maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   readonly description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'kitchen', maxLength: 64 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'kitchen', maxLength: 64 })
   @IsOptional()
   @Transform(trimmedLowerCase)
   @IsString()
@@ -32,6 +32,7 @@ export class UpdateProductDto {
   readonly category?: string | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 1399,
     minimum: 0,
     maximum: MAX_PRICE_CENTS,

@@ -7,14 +7,14 @@ import { trimmed } from '../../common/validation/transforms';
 
 /** PATCH /users/me. `null` clears an optional field; changing the password needs the current one. */
 export class UpdateProfileDto {
-  @ApiPropertyOptional({ nullable: true, example: 'Ada Lovelace', maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', maxLength: 200 })
   @IsOptional() // also lets null through: it clears the field
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   readonly fullName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '+14155550123' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+14155550123', maxLength: 32 })
   @IsOptional()
   @IsInternationalPhone()
   readonly phone?: string | null;
@@ -24,7 +24,7 @@ export class UpdateProfileDto {
   @MeetsPasswordPolicy()
   readonly password?: string;
 
-  @ApiPropertyOptional({ description: 'Required when `password` is set', example: 'Old-passw0rd!' })
+  @ApiPropertyOptional({ description: 'Required when `password` is set', example: 'Old-passw0rd!', maxLength: 128 })
   @ValidateIf((dto: UpdateProfileDto) => dto.password !== undefined)
   @IsString({ message: 'is required to change the password' })
   @MaxLength(128)
