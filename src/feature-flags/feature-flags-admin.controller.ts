@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { Permission } from '../common/access/permissions';
@@ -10,6 +10,15 @@ import { FeatureFlagResponseDto } from './dto/feature-flag-response.dto';
 import { UpsertFeatureFlagDto } from './dto/upsert-feature-flag.dto';
 import { FeatureFlagKeyPipe } from './feature-flag-key.pipe';
 import { FeatureFlagsAdminService } from './feature-flags-admin.service';
+import { FLAG_KEY_MAX_LENGTH, FLAG_KEY_PATTERN } from './flag-limits';
+
+/** The key's rule, in the contract: anything else is 422 before a lookup. */
+const KeyParam = () =>
+  ApiParam({
+    name: 'key',
+    schema: { type: 'string', pattern: FLAG_KEY_PATTERN.source, maxLength: FLAG_KEY_MAX_LENGTH },
+    example: 'products.search-descriptions',
+  });
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -29,6 +38,7 @@ export class FeatureFlagsAdminController {
 
   @Get(':key')
   @ApiOperation({ summary: 'One feature flag' })
+  @KeyParam()
   @ApiEnvelope(FeatureFlagResponseDto)
   @ApiErrors(ErrorCode.ResourceNotFound, ErrorCode.ValidationError)
   get(@Param('key', FeatureFlagKeyPipe) key: string): Promise<FeatureFlagResponseDto> {
@@ -36,6 +46,7 @@ export class FeatureFlagsAdminController {
   }
 
   @Put(':key')
+  @KeyParam()
   @ApiOperation({
     summary: 'Create a flag (201) or replace its settings (200); audited, and seen by every replica within a second',
   })

@@ -28,6 +28,7 @@ const lowerCasedItems = ({ value }: { value: unknown }): unknown =>
  */
 export class UpsertFeatureFlagDto {
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     example: 'Search matches product descriptions as well as names and skus',
     maxLength: FLAG_DESCRIPTION_MAX_LENGTH,
@@ -43,6 +44,7 @@ export class UpsertFeatureFlagDto {
   readonly enabled: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 25,
     minimum: 0,
     maximum: 100,

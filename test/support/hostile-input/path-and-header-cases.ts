@@ -17,13 +17,30 @@ export function plainRequest(operation: Operation): Pick<HostileCase, 'url' | 'h
   return operation.body ? { url, headers: JSON_HEADERS, body: jsonBody(exampleOf(operation.body)) } : { url };
 }
 
+/** A URL client resolves `.` and `..` segments before sending: they never reach the app as a value. */
+const isPathSegmentValue = (value: string): boolean => isUrlSafe(value) && value !== '.' && value !== '..';
+
+/**
+ * Values the path parameters must refuse. Ids are UUIDs unless the parameter documents a
+ * `pattern` (e.g. a feature-flag key): then hostile text and near misses that break the pattern.
+ */
+function malformedIdsFor(operation: Operation): fc.Arbitrary<string> {
+  const patterns = operation.pathParams.map((param) => param.schema.pattern).filter((p): p is string => !!p);
+  if (patterns.length === 0) return malformedUuid.filter(isPathSegmentValue);
+  const maxLength = Math.min(...operation.pathParams.map((param) => param.schema.maxLength ?? 255));
+  const nearMisses = fc.constantFrom('UPPER', 'a..b', '-lead', 'trail_', 'sp ace', 'dé', 'k'.repeat(maxLength + 1));
+  return fc
+    .oneof(nearMisses, malformedUuid)
+    .filter((value) => isPathSegmentValue(value) && patterns.every((pattern) => !new RegExp(pattern).test(value)));
+}
+
 /** Malformed ids in every path parameter (422), and percent-escapes that do not decode (400, while routing). */
 export function pathCases(operation: Operation, sampler: Sampler): HostileCase[] {
   if (operation.pathParams.length === 0) return [];
   const plain = plainRequest(operation);
   const withId = (id: string): string =>
     fillPath(operation.template, Object.fromEntries(operation.pathParams.map((p) => [p.name, id])));
-  const malformed = sampler.take(malformedUuid.filter(isUrlSafe), 4).map((id) => ({
+  const malformed = sampler.take(malformedIdsFor(operation), 4).map((id) => ({
     ...plain,
     operation: operation.key,
     method: operation.method,
