@@ -31,6 +31,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -53,12 +54,31 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.polling;
+    await Promise.all([this.polling, ...this.inFlight]);
     await this.transport.drain();
   }
 
-  /** Dispatches just-committed events (called from the publisher's after-commit hook). */
-  async dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
+  /**
+   * Dispatches just-committed events (called, not awaited, from the publisher's after-commit
+   * hook). It never rejects: a failure leaves the rows pending for the poller, and is logged and
+   * counted. Shutdown waits for the dispatches in flight, so none outlives the database pool.
+   */
+  dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
+    const dispatch = this.claimAndDispatch(events)
+      .catch((error: unknown) => {
+        this.metrics.dispatchFailures.inc({ transport: this.transport.name });
+        this.logger.warn(
+          { count: events.length, err: errorText(error) },
+          'Could not dispatch committed events; the poller will retry',
+        );
+      })
+      .finally(() => this.inFlight.delete(dispatch));
+    this.inFlight.add(dispatch);
+    return dispatch;
+  }
+
+  private async claimAndDispatch(events: readonly DomainEvent[]): Promise<void> {
+    if (this.stopped) return; // the poller of this or another replica takes them
     const owned = new Set(
       await this.outbox.claim(
         events.map((event) => event.id),
