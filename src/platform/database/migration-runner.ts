@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { PinoLogger } from 'nestjs-pino';
 import { type DataSource, MigrationExecutor } from 'typeorm';
 
 /**
@@ -43,10 +44,14 @@ export async function pendingMigrations(dataSource: DataSource): Promise<string[
  * For processes that do not migrate (DATABASE_MIGRATIONS_RUN=false, the migration Job's job):
  * waits until the schema this build needs is in place, so a new version never serves on an old
  * schema. A rollout that outruns its migration Job therefore waits in start-up (bounded by the
- * startup probe) instead of failing requests.
+ * startup probe) instead of failing requests. `logger` writes at once: Nest buffers its own
+ * logger's lines until the application is built, which is after this wait.
  */
-export async function waitForMigrations(dataSource: DataSource, pollMs = PENDING_POLL_MS): Promise<void> {
-  const logger = new Logger('Migrations');
+export async function waitForMigrations(
+  dataSource: DataSource,
+  logger: Pick<PinoLogger, 'warn' | 'info'>,
+  pollMs = PENDING_POLL_MS,
+): Promise<void> {
   let pending = await pendingMigrations(dataSource);
   if (pending.length === 0) return;
   logger.warn(
@@ -57,5 +62,5 @@ export async function waitForMigrations(dataSource: DataSource, pollMs = PENDING
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     pending = await pendingMigrations(dataSource);
   }
-  logger.log('Migrations applied elsewhere; starting');
+  logger.info('Migrations applied elsewhere; starting');
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
 import type { AllConfig } from '../../config';
@@ -16,13 +17,16 @@ export class MigrationsOnStartup implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<AllConfig, true>,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('Migrations');
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.config.getOrThrow('database', { infer: true }).runMigrations) {
       await runMigrationsOnce(this.dataSource);
     } else {
-      await waitForMigrations(this.dataSource);
+      await waitForMigrations(this.dataSource, this.logger);
     }
   }
 }
