@@ -78,6 +78,7 @@ describeWithServices('An api process and a worker process (the Kubernetes split)
     expect(counts).toMatchObject({ active: 0, completed: 0, failed: 0 });
     expect(counts.waiting).toBeGreaterThan(0);
     expect(await scrapeSum(api, HANDLED)).toBe(0);
+    expect(await scrapeSum(api, 'events_queue_jobs', 'state="waiting"')).toBe(counts.waiting);
     expect((await orderOn(api, orderId)).status).toBe('pending');
   });
 
@@ -99,6 +100,7 @@ describeWithServices('An api process and a worker process (the Kubernetes split)
     expect(await scrapeSum(worker, HANDLED)).toBeGreaterThan(0);
     expect(await scrapeSum(api, HANDLED)).toBe(0);
     expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+    expect(await scrapeSum(worker, 'events_queue_jobs', 'state="waiting"')).toBe(0);
   }, 40_000);
 
   it('worker: serves the probes and /metrics, and 404 for the API and its docs', async () => {

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { Environment } from '../../config';
+import { BacklogMetrics } from './backlog.metrics';
 import { bullConnectionOptions } from './bullmq-connection';
 import { DeadLetterEvent } from './dead-letter-event.entity';
 import { EventBus } from './event-bus.service';
@@ -39,6 +40,7 @@ export class EventsModule {
       ],
       providers: [
         EventsMetrics,
+        BacklogMetrics,
         EventHandlerRegistry,
         OutboxRepository,
         EventDeliveriesRepository,
