@@ -11,18 +11,17 @@ import { rejectDeepNesting, rejectPrototypeKeys, requireJsonBody } from '../comm
 import type { AllConfig } from '../config';
 import { HttpMetrics } from '../platform/metrics';
 import { corsOptionsDelegate } from '../platform/security/cors-options';
+import { OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
-/** Operational routes live outside the versioned API. */
-const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
 /**
  * Everything main.ts and the end-to-end tests both need, in request order (docs/decisions/0008):
  * request id, metrics and response time (so they measure everything after them), security
  * headers and CORS, compression, cookies and body parsing; then Nest's guards (authentication,
  * CSRF, rate limit, permissions) and interceptors (timeout, Cache-Control, envelope); the global
- * prefix; OpenAPI.
+ * prefix; OpenAPI. A worker process (APP_ROLE=worker) serves only the probes and /metrics.
  */
 export function configureApp(app: NestExpressApplication): void {
   const configService = app.get(ConfigService<AllConfig, true>);
@@ -34,6 +33,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(assignRequestId);
   app.use(app.get(HttpMetrics).middleware);
   app.use(responseTime({ digits: 1, header: 'X-Response-Time' }));
+  // After metrics and timing, so requests a worker refuses are still counted.
+  const worker = configService.getOrThrow('events', { infer: true }).role === 'worker';
+  if (worker) app.use(operationalRoutesOnly);
   app.use(helmet({ hsts: config.isProduction }));
   app.enableCors(corsOptionsDelegate(configService.getOrThrow('security', { infer: true }).cors));
   // Unsigned: the cookies that matter carry their own signatures (JWTs, HMAC'd CSRF tokens).
@@ -49,7 +51,8 @@ export function configureApp(app: NestExpressApplication): void {
     type: ['application/json', 'application/*+json'],
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  // Operational routes live outside the versioned API.
+  app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONAL_ROUTES });
   app.enableShutdownHooks();
-  setupSwagger(app);
+  if (!worker) setupSwagger(app);
 }

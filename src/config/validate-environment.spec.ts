@@ -254,6 +254,26 @@ describe(validateEnvironment.name, () => {
     });
   });
 
+  describe('APP_ROLE', () => {
+    it('defaults to all, which needs no Redis', () => {
+      expect(sut({}).APP_ROLE).toBe('all');
+    });
+
+    it.each(['api', 'worker'])('accepts %s with REDIS_URL', (role) => {
+      expect(sut({ APP_ROLE: role, REDIS_URL: 'redis://localhost:6379' }).APP_ROLE).toBe(role);
+    });
+
+    it.each(['api', 'worker'])('refuses %s without REDIS_URL, naming both variables', (role) => {
+      expect(validationMessage({ APP_ROLE: role })).toBe(
+        `Invalid configuration: APP_ROLE=${role} needs REDIS_URL (the split into api and worker processes runs through the Redis queue)`,
+      );
+    });
+
+    it('rejects an unknown role', () => {
+      expect(validationMessage({ APP_ROLE: 'cron' })).toMatch(/^Invalid configuration: APP_ROLE /);
+    });
+  });
+
   describe('JWT_REFRESH_TTL_SECONDS', () => {
     it('defaults to 14 days', () => {
       expect(sut({}).JWT_REFRESH_TTL_SECONDS).toBe(1_209_600);

@@ -51,6 +51,13 @@ function applyDerivedDefaults(env: EnvironmentSchema): Environment {
       'Invalid configuration: JWT_SECRET must not be the development default in production',
     );
   }
+  if (env.APP_ROLE !== 'all' && !env.REDIS_URL) {
+    // Without Redis there is no queue: events are handled by the process that publishes them, so
+    // an api process would handle them after all and a worker would have nothing to do.
+    throw new ConfigValidationError(
+      `Invalid configuration: APP_ROLE=${env.APP_ROLE} needs REDIS_URL (the split into api and worker processes runs through the Redis queue)`,
+    );
+  }
   if (env.JWT_REFRESH_TTL_SECONDS < env.JWT_ACCESS_TTL_SECONDS) {
     throw new ConfigValidationError(
       'Invalid configuration: JWT_REFRESH_TTL_SECONDS must not be shorter than JWT_ACCESS_TTL_SECONDS',

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
+/** The migrate-only entry the Kubernetes migration Job runs (`npm run migrate`). */
+const MIGRATE = resolve(__dirname, '../../dist/platform/database/migrate.js');
 
 export interface AppProcess {
   readonly port: number;
@@ -29,13 +31,15 @@ export async function freePort(): Promise<number> {
 
 /**
  * Runs the compiled app (`dist/main.js`, built by `npm test`) as a separate process with exactly
- * the given environment (plus PATH/HOME), the way a container or `npm start` would.
+ * the given environment (plus PATH/HOME), the way a container or `npm start` would. `cwd` is the
+ * working directory (this process's by default).
  */
-export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
+export async function spawnApp(env: Record<string, string>, options: { cwd?: string } = {}): Promise<AppProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,4 +71,17 @@ export async function waitUntilReady(app: AppProcess, timeoutMs: number): Promis
     await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
   }
   throw new Error(`not ready within ${timeoutMs} ms:\n${app.output()}`);
+}
+
+/** Runs the compiled migrate-only entry to its end with exactly `env` (plus PATH/HOME). */
+export async function runMigrate(env: Record<string, string>): Promise<{ code: number | string; output: string }> {
+  const child = spawn(process.execPath, [MIGRATE], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  return { code: code ?? signal ?? 'unknown', output };
 }

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { Environment } from '../../config';
+import { BacklogMetrics } from './backlog.metrics';
 import { bullConnectionOptions } from './bullmq-connection';
 import { DeadLetterEvent } from './dead-letter-event.entity';
 import { EventBus } from './event-bus.service';
@@ -13,7 +14,6 @@ import { EventsMetrics } from './events.metrics';
 import { HandlerRunner } from './handler-runner';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
-import { OutboxBacklogMetrics } from './outbox-backlog.metrics';
 import { OutboxEvent } from './outbox-event.entity';
 import { ProcessedEvent } from './processed-event.entity';
 import { BullMqTransport, DOMAIN_EVENTS_QUEUE } from './transports/bullmq.transport';
@@ -40,7 +40,7 @@ export class EventsModule {
       ],
       providers: [
         EventsMetrics,
-        OutboxBacklogMetrics,
+        BacklogMetrics,
         EventHandlerRegistry,
         OutboxRepository,
         EventDeliveriesRepository,

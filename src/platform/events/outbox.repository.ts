@@ -80,4 +80,14 @@ export class OutboxRepository {
   countPending(): Promise<number> {
     return this.rows.countBy({ dispatchedAt: IsNull() });
   }
+
+  /** How many rows are still pending and how old the oldest is (0 when none), over the pending index. */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.rows.query<Array<{ pending: number; oldestAgeSeconds: number }>>(
+      `SELECT count(*)::int AS pending,
+              coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS "oldestAgeSeconds"
+         FROM outbox_events WHERE dispatched_at IS NULL`,
+    );
+    return row;
+  }
 }

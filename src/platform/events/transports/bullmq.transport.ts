@@ -76,4 +76,12 @@ export class BullMqTransport implements EventTransport {
 
   /** Nothing is in flight on the producing side once addBulk has returned. */
   async drain(): Promise<void> {}
+
+  /** The queue's jobs by state, shared by every replica (workers that fall behind show as waiting). */
+  backlog(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts(...QUEUE_STATES);
+  }
 }
+
+/** The job states reported as `events_queue_jobs{state}`. */
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;

@@ -11,6 +11,8 @@ export interface EventTransport {
   deliver(events: readonly DomainEvent[]): Promise<void>;
   /** Resolves when the deliveries in flight have settled (graceful shutdown). */
   drain(): Promise<void>;
+  /** Jobs the transport holds, by state (a queue's waiting, active, delayed, failed); none in process. */
+  backlog(): Promise<Record<string, number>>;
 }
 
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');

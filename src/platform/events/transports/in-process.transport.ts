@@ -43,6 +43,11 @@ export class InProcessTransport implements EventTransport {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Nothing waits anywhere but in the outbox: deliveries start as soon as they are dispatched. */
+  backlog(): Promise<Record<string, number>> {
+    return Promise.resolve({});
+  }
+
   private async deliverWithRetries(event: DomainEvent, handler: RegisteredHandler): Promise<void> {
     const maxAttempts = handler.options.maxAttempts ?? this.maxAttempts;
     for (let attempt = 1; ; attempt += 1) {
