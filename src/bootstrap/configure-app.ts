@@ -47,6 +47,5 @@ export function configureApp(app: NestExpressApplication): void {
   });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
-  app.enableShutdownHooks();
   setupSwagger(app);
 }

@@ -8,6 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 
 import type { AllConfig } from '../../config';
+import { ShutdownCoordinator } from '../health/shutdown-coordinator';
 import type { DomainEvent } from './domain-event';
 import { EventsMetrics } from './events.metrics';
 import { errorText } from './handler-runner';
@@ -36,6 +37,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     private readonly outbox: OutboxRepository,
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
     private readonly metrics: EventsMetrics,
+    private readonly shutdown: ShutdownCoordinator,
     config: ConfigService<AllConfig, true>,
   ) {
     const events = config.getOrThrow('events', { infer: true });
@@ -47,14 +49,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     this.timer = setInterval(() => void this.pollOnce(), this.pollIntervalMs);
     this.timer.unref();
     void this.pollOnce();
+    this.shutdown.registerIntake('outbox-poller', () => this.stopPolling());
   }
 
-  /** Stops polling and lets deliveries in flight finish before connections close. */
+  /** Lets deliveries in flight finish before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.stopPolling();
+    await this.transport.drain();
+  }
+
+  /** No new poll starts (other replicas pick up what is left); resolves when the running one ends. */
+  private async stopPolling(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.polling;
-    await this.transport.drain();
   }
 
   /** Dispatches just-committed events (called from the publisher's after-commit hook). */

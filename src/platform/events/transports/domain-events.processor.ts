@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Job } from 'bullmq';
 
 import type { AllConfig } from '../../../config';
+import { ShutdownCoordinator } from '../../health/shutdown-coordinator';
 import { EventHandlerRegistry } from '../event-handler.registry';
 import { EventsMetrics } from '../events.metrics';
 import { HandlerRunner } from '../handler-runner';
@@ -27,13 +28,22 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
     private readonly runner: HandlerRunner,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly metrics: EventsMetrics,
+    private readonly shutdown: ShutdownCoordinator,
   ) {
     super();
   }
 
-  /** The worker exists once the module graph is initialised. */
+  /**
+   * The worker exists once the module graph is initialised. When shutdown begins it takes no
+   * further job (another replica will) and finishes those it holds while the database is still
+   * open; Nest's own close of the worker, later, then has nothing left to wait for.
+   */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.getOrThrow('events', { infer: true }).workerConcurrency;
+    this.shutdown.registerIntake('event-worker', async () => {
+      this.logger.log('Event worker: taking no new jobs, finishing the current ones');
+      await this.worker.close();
+    });
   }
 
   async process(job: Job<DeliveryJob>): Promise<string> {
