@@ -65,14 +65,25 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     await this.polling;
   }
 
-  /** Dispatches just-committed events (called from the publisher's after-commit hook). */
+  /**
+   * Dispatches just-committed events (called, not awaited, from the publisher's after-commit hook).
+   * Never rejects: when the database goes away between the commit and the claim, the rows stay
+   * pending for the poller (an unhandled rejection here would end the process).
+   */
   async dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
-    const owned = new Set(
-      await this.outbox.claim(
-        events.map((event) => event.id),
-        this.leaseMs,
-      ),
-    );
+    let owned: Set<string>;
+    try {
+      owned = new Set(
+        await this.outbox.claim(
+          events.map((event) => event.id),
+          this.leaseMs,
+        ),
+      );
+    } catch (error) {
+      this.metrics.dispatchFailures.inc({ transport: this.transport.name });
+      this.logger.warn({ count: events.length, err: errorText(error) }, 'Outbox claim failed; the poller will retry');
+      return;
+    }
     await this.dispatch(events.filter((event) => owned.has(event.id)));
   }
 
