@@ -48,7 +48,11 @@ describeWithServices('redis outage e2e')('Redis stopped during load', () => {
 
   beforeAll(async () => {
     [database, redis] = await Promise.all([createTestDatabase(), PrivateRedis.start({ durable: true })]);
-    const env = { ...baseEnv(database, 'redis-outage'), REDIS_URL: redis.url, OUTBOX_POLL_INTERVAL_MS: '500' };
+    const env: Record<string, string> = {
+      ...baseEnv(database, 'redis-outage'),
+      REDIS_URL: redis.url,
+      OUTBOX_POLL_INTERVAL_MS: '500',
+    };
     prefix = env.REDIS_KEY_PREFIX;
     app = await spawnApp(env);
     await waitUntilReady(app, 30_000);
