@@ -7,7 +7,9 @@ async function bootstrap(): Promise<void> {
   startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_SERVICE_NAME);
   const { createApp } = await import('./bootstrap/create-app.js');
   const { Logger } = await import('@nestjs/common');
+  const { shutDownGracefullyOnSignals } = await import('./bootstrap/graceful-shutdown.js');
   const app = await createApp(env);
+  shutDownGracefullyOnSignals(app);
   await app.listen(env.PORT, env.HOST);
   new Logger('Bootstrap').log(`Listening on http://${env.HOST}:${env.PORT} (docs at /docs)`);
 }

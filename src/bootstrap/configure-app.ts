@@ -51,8 +51,8 @@ export function configureApp(app: NestExpressApplication): void {
     type: ['application/json', 'application/*+json'],
   });
 
-  // Operational routes live outside the versioned API.
+  // Operational routes live outside the versioned API. Shutdown is driven by
+  // src/bootstrap/graceful-shutdown.ts (drain first), not by Nest's signal hooks.
   app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONAL_ROUTES });
-  app.enableShutdownHooks();
   if (!worker) setupSwagger(app);
 }

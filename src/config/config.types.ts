@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly trustProxy: boolean | number | string;
   /** How long readiness reports 503 before the server stops accepting connections on SIGTERM. */
   readonly shutdownDrainMs: number;
+  /** How long the whole graceful stop may take before the process gives up and exits with 1. */
+  readonly shutdownTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number };
   /** Guards /metrics when set. */

@@ -77,6 +77,12 @@ export class EnvironmentSchema {
   @Min(0)
   SHUTDOWN_DRAIN_MS = 0;
 
+  /** The longest a graceful stop may take (drain included) before the process exits with 1. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
   /** A request taking longer is answered 503 and its unfinished unit of work rolled back (0 turns it off). */
   @Type(() => Number)
   @IsInt()

@@ -28,10 +28,19 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly durable: boolean,
   ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), 'commerce-redis-')));
+  /**
+   * @param options.durable an append-only file synced on every write, as a production queue needs:
+   *   a kill loses nothing and a restart brings the data back. Otherwise a restart starts empty.
+   */
+  static async start(options: { durable?: boolean } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(
+      await freePort(),
+      await mkdtemp(join(tmpdir(), 'commerce-redis-')),
+      options.durable ?? false,
+    );
     await redis.resume();
     return redis;
   }
@@ -44,7 +53,10 @@ export class PrivateRedis {
   async resume(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      [
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir],
+        ...(this.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ],
       {
         stdio: 'ignore',
       },

@@ -13,6 +13,8 @@ export class EventsMetrics {
   readonly deliveryLag: Histogram<'event'>;
   readonly dispatchFailures: Counter<'transport'>;
   readonly queueConnectionErrors: Counter<'client'>;
+  readonly outageDeferrals: Counter<'event' | 'handler'>;
+  readonly deadLetterWriteFailures: Counter<'event' | 'handler'>;
 
   constructor(registry: MetricsRegistry) {
     this.published = registry.counter({
@@ -51,6 +53,16 @@ export class EventsMetrics {
       name: 'events_queue_connection_errors_total',
       help: 'Errors on the queue connections to Redis, by client (producer, worker); both reconnect by themselves',
       labelNames: ['client'],
+    });
+    this.outageDeferrals = registry.counter({
+      name: 'events_deferred_for_outage_total',
+      help: 'Deliveries put back on the queue because the database was unreachable (no attempt used)',
+      labelNames: ['event', 'handler'],
+    });
+    this.deadLetterWriteFailures = registry.counter({
+      name: 'events_dead_letter_write_failures_total',
+      help: 'Events that exhausted their attempts but could not be written to the dead-letter table (left in the failed queue)',
+      labelNames: ['event', 'handler'],
     });
   }
 }

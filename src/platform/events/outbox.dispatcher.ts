@@ -8,6 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 
 import type { AllConfig } from '../../config';
+import { ShutdownCoordinator } from '../health/shutdown-coordinator';
 import type { DomainEvent } from './domain-event';
 import { EventsMetrics } from './events.metrics';
 import { errorText } from './handler-runner';
@@ -37,6 +38,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     private readonly outbox: OutboxRepository,
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
     private readonly metrics: EventsMetrics,
+    private readonly shutdown: ShutdownCoordinator,
     config: ConfigService<AllConfig, true>,
   ) {
     const events = config.getOrThrow('events', { infer: true });
@@ -48,20 +50,29 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     this.timer = setInterval(() => void this.pollOnce(), this.pollIntervalMs);
     this.timer.unref();
     void this.pollOnce();
+    this.shutdown.registerIntake('outbox-poller', () => this.stopPolling());
   }
 
-  /** Stops polling and lets deliveries in flight finish before connections close. */
+  /** Lets deliveries in flight finish before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.stopPolling();
+    // Dispatches of events committed just before the stop finish before the pool closes.
+    await Promise.all(this.inFlight);
+    await this.transport.drain();
+  }
+
+  /** No new poll starts (other replicas pick up what is left); resolves when the running one ends. */
+  private async stopPolling(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.all([this.polling, ...this.inFlight]);
-    await this.transport.drain();
+    await this.polling;
   }
 
   /**
    * Dispatches just-committed events (called, not awaited, from the publisher's after-commit
-   * hook). It never rejects: a failure leaves the rows pending for the poller, and is logged and
-   * counted. Shutdown waits for the dispatches in flight, so none outlives the database pool.
+   * hook). Never rejects: when the database or the queue goes away between the commit and the
+   * dispatch, the rows stay pending for the poller (an unhandled rejection would end the
+   * process); the failure is logged and counted.
    */
   dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
     const dispatch = this.claimAndDispatch(events)
@@ -78,7 +89,6 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async claimAndDispatch(events: readonly DomainEvent[]): Promise<void> {
-    if (this.stopped) return; // the poller of this or another replica takes them
     const owned = new Set(
       await this.outbox.claim(
         events.map((event) => event.id),

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { Public, RawResponse } from '../../common/decorators';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { ReadinessContributors } from './readiness-contributors';
+import { ShutdownCoordinator } from './shutdown-coordinator';
 
 const DATABASE_PING_TIMEOUT_MS = 1500;
 
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly contributors: ReadinessContributors,
+    private readonly shutdown: ShutdownCoordinator,
   ) {}
 
   @Get('live')
@@ -35,6 +37,11 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Postgres unreachable, or the process is shutting down' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     response.setHeader('Cache-Control', 'no-store');
+    if (this.shutdown.isShuttingDown) {
+      // Draining: whatever the dependencies say, new traffic should go to another replica.
+      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'shutting_down', info: {}, error: {}, details: {} };
+    }
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),

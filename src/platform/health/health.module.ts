@@ -1,29 +1,21 @@
 import { Global, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 
-import type { AllConfig } from '../../config';
 import { HealthController } from './health.controller';
 import { ReadinessContributors } from './readiness-contributors';
 import { RedisHealth } from './redis.health';
+import { ShutdownCoordinator } from './shutdown-coordinator';
 
 /**
- * Liveness and readiness. On SIGTERM terminus flips readiness to 503 ("shutting_down") and
- * waits SHUTDOWN_DRAIN_MS so load balancers stop routing here before connections close.
+ * Liveness and readiness, and the start of a graceful stop: on SIGTERM the ShutdownCoordinator
+ * turns readiness to 503 ("shutting_down") for SHUTDOWN_DRAIN_MS before the server closes, so
+ * load balancers stop routing here first (src/bootstrap/graceful-shutdown.ts, decision 0022).
  */
 @Global()
 @Module({
-  imports: [
-    TerminusModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) => ({
-        errorLogStyle: 'json',
-        gracefulShutdownTimeoutMs: config.getOrThrow('app', { infer: true }).shutdownDrainMs,
-      }),
-    }),
-  ],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [ReadinessContributors, RedisHealth],
-  exports: [ReadinessContributors, TerminusModule],
+  providers: [ReadinessContributors, RedisHealth, ShutdownCoordinator],
+  exports: [ReadinessContributors, ShutdownCoordinator, TerminusModule],
 })
 export class HealthModule {}

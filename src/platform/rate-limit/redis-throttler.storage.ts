@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
@@ -63,7 +63,7 @@ const SLOW_ANSWER_TIMEOUT_MS = 5_000;
  * resolve against Nest 12 (its peer range stops at 11), and the storage is one short script.
  */
 @Injectable()
-export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private readonly local = new ThrottlerStorageService();
   private readonly keyPrefix: string;
@@ -87,7 +87,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     this.redis?.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the HTTP server has closed, not in onModuleDestroy: that runs before requests in flight
+   * have finished, which would count their last requests per instance (or refuse them when failing closed).
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.local.onApplicationShutdown();
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }

@@ -1,9 +1,11 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 
 import type { AllConfig } from '../../../config';
+import { ShutdownCoordinator } from '../../health/shutdown-coordinator';
+import { isDatabaseOutage, OUTAGE_RETRY_DELAY_MS } from '../dependency-outage';
 import { EventHandlerRegistry } from '../event-handler.registry';
 import { EventsMetrics } from '../events.metrics';
 import { HandlerRunner } from '../handler-runner';
@@ -27,19 +29,37 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
     private readonly runner: HandlerRunner,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly metrics: EventsMetrics,
+    private readonly shutdown: ShutdownCoordinator,
   ) {
     super();
   }
 
-  /** The worker exists once the module graph is initialised. */
+  /**
+   * The worker exists once the module graph is initialised. When shutdown begins it takes no
+   * further job (another replica will) and finishes those it holds while the database is still
+   * open; Nest's own close of the worker, later, then has nothing left to wait for.
+   */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.getOrThrow('events', { infer: true }).workerConcurrency;
+    this.shutdown.registerIntake('event-worker', async () => {
+      this.logger.log('Event worker: taking no new jobs, finishing the current ones');
+      await this.worker.close();
+    });
   }
 
-  async process(job: Job<DeliveryJob>): Promise<string> {
+  async process(job: Job<DeliveryJob>, token?: string): Promise<string> {
     const handler = this.registry.get(job.data.handlerId);
     if (!handler) throw new Error(`No handler ${job.data.handlerId} in this version of the application`);
-    return this.runner.deliver(job.data.event, handler, job.attemptsMade + 1);
+    try {
+      return await this.runner.deliver(job.data.event, handler, job.attemptsMade + 1);
+    } catch (error) {
+      if (!token || !isDatabaseOutage(error)) throw error;
+      // The database is away, not the event at fault: wait for it without using up an attempt,
+      // so an outage longer than the retry budget does not dead-letter (and strand) the saga.
+      this.metrics.outageDeferrals.inc({ event: job.data.event.name, handler: handler.id });
+      await job.moveToDelayed(Date.now() + OUTAGE_RETRY_DELAY_MS * (1 + Math.random() * 0.5), token);
+      throw new DelayedError();
+    }
   }
 
   /**
@@ -69,6 +89,16 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
       this.logger.error({ jobId: job.id, err: error.message }, 'Job failed for an unknown handler');
       return;
     }
-    await this.runner.deadLetter(job.data.event, handler, error, job.attemptsMade);
+    try {
+      await this.runner.deadLetter(job.data.event, handler, error, job.attemptsMade);
+    } catch (writeError) {
+      // A listener's rejection would end the process. The job stays in the failed set (kept for
+      // days, see BullMqTransport), where it can be inspected and retried.
+      this.metrics.deadLetterWriteFailures.inc({ event: job.data.event.name, handler: handler.id });
+      this.logger.error(
+        { jobId: job.id, handler: handler.id, err: (writeError as Error).message },
+        'Could not write the dead letter; the job stays in the failed queue',
+      );
+    }
   }
 }
