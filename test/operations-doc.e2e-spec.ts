@@ -58,7 +58,7 @@ describe('docs/operations.md', () => {
 
   it('covers every alert the runbook promises', () => {
     const text = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
-    const alerts = [...text.matchAll(/^\*\*([^*]+)\*\*:/gm)].map((match) => match[1]);
+    const alerts = [...text.matchAll(/^\*\*([^*]+)\*\*(?: \([^)]*\))?:/gm)].map((match) => match[1]);
 
     expect(alerts).toEqual(
       expect.arrayContaining([
