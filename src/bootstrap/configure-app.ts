@@ -32,9 +32,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', config.trustProxy);
 
   app.use(assignRequestId);
-  app.use(app.get(HttpMetrics).middleware);
+  if (config.layers.httpMetrics) app.use(app.get(HttpMetrics).middleware);
   app.use(responseTime({ digits: 1, header: 'X-Response-Time' }));
-  app.use(helmet({ hsts: config.isProduction }));
+  if (config.layers.securityHeaders) app.use(helmet({ hsts: config.isProduction }));
   app.enableCors(corsOptionsDelegate(configService.getOrThrow('security', { infer: true }).cors));
   // Unsigned: the cookies that matter carry their own signatures (JWTs, HMAC'd CSRF tokens).
   app.use(cookieParser());
@@ -47,6 +47,8 @@ export function configureApp(app: NestExpressApplication): void {
   });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
-  app.enableShutdownHooks();
+  // Exit normally once shut down (rather than re-raising the signal): the asynchronous log
+  // destination flushes its last lines on 'exit', and `node --cpu-prof` writes its profile.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   setupSwagger(app);
 }
