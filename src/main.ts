@@ -4,7 +4,7 @@ import { startTracing } from './platform/tracing/tracing';
 async function bootstrap(): Promise<void> {
   const env = loadEnvironmentOrExit();
   // Before the app is loaded: instrumentation patches http, express, pg and Redis clients as they are required.
-  startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_SERVICE_NAME);
+  await startTracing(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_SERVICE_NAME);
   const { createApp } = await import('./bootstrap/create-app.js');
   const { Logger } = await import('@nestjs/common');
   const { shutDownGracefullyOnSignals } = await import('./bootstrap/graceful-shutdown.js');

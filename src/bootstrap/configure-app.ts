@@ -31,12 +31,12 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', config.trustProxy);
 
   app.use(assignRequestId);
-  app.use(app.get(HttpMetrics).middleware);
+  if (config.layers.httpMetrics) app.use(app.get(HttpMetrics).middleware);
   app.use(responseTime({ digits: 1, header: 'X-Response-Time' }));
   // After metrics and timing, so requests a worker refuses are still counted.
   const worker = configService.getOrThrow('events', { infer: true }).role === 'worker';
   if (worker) app.use(operationalRoutesOnly);
-  app.use(helmet({ hsts: config.isProduction }));
+  if (config.layers.securityHeaders) app.use(helmet({ hsts: config.isProduction }));
   app.enableCors(corsOptionsDelegate(configService.getOrThrow('security', { infer: true }).cors));
   // Unsigned: the cookies that matter carry their own signatures (JWTs, HMAC'd CSRF tokens).
   app.use(cookieParser());

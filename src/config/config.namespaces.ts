@@ -31,7 +31,11 @@ export function configNamespaces(env: Environment) {
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     })),
     registerAs('cache', (): CacheConfig => ({ backend: env.CACHE_BACKEND, defaultTtlMs: env.CACHE_DEFAULT_TTL_MS })),
-    registerAs('logging', (): LoggingConfig => ({ level: env.LOG_LEVEL, format: env.LOG_FORMAT })),
+    registerAs('logging', (): LoggingConfig => ({
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT,
+      requestLogging: env.REQUEST_LOGGING_ENABLED,
+    })),
     registerAs('auth', () => authConfig(env)),
     registerAs('security', () => securityConfig(env)),
     registerAs('rateLimit', () => rateLimitConfig(env)),
@@ -59,6 +63,11 @@ function appConfig(env: Environment): AppConfig {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     compression: { enabled: env.COMPRESSION_ENABLED, thresholdBytes: env.COMPRESSION_THRESHOLD_BYTES },
     metricsBearerToken: env.METRICS_BEARER_TOKEN,
+    layers: {
+      httpMetrics: env.HTTP_METRICS_ENABLED,
+      securityHeaders: env.SECURITY_HEADERS_ENABLED,
+      responseEnvelope: env.RESPONSE_ENVELOPE_ENABLED,
+    },
   };
 }
 

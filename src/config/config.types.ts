@@ -15,6 +15,12 @@ export interface AppConfig {
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number };
   /** Guards /metrics when set. */
   readonly metricsBearerToken?: string;
+  /** Request-path layers that can be switched off to measure their cost (all on by default; decision 0024). */
+  readonly layers: {
+    readonly httpMetrics: boolean;
+    readonly securityHeaders: boolean;
+    readonly responseEnvelope: boolean;
+  };
 }
 
 export interface DatabaseConfig {
@@ -42,6 +48,8 @@ export interface CacheConfig {
 export interface LoggingConfig {
   readonly level: LogLevel;
   readonly format: 'json' | 'pretty';
+  /** Whether every request gets its completion line. */
+  readonly requestLogging: boolean;
 }
 
 export interface AuthConfig {

@@ -1,4 +1,5 @@
 import { type CallHandler, type ExecutionContext, HttpStatus } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { lastValueFrom, of } from 'rxjs';
@@ -42,12 +43,22 @@ function executionContext(options: ContextOptions = {}): ExecutionContext {
 
 const returning = (value: unknown): CallHandler => ({ handle: () => of(value) });
 
+async function interceptorWith(layers: { responseEnvelope: boolean }): Promise<ResponseEnvelopeInterceptor> {
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      ResponseEnvelopeInterceptor,
+      Reflector,
+      { provide: ConfigService, useValue: new ConfigService({ app: { layers } }) },
+    ],
+  }).compile();
+  return moduleRef.get(ResponseEnvelopeInterceptor);
+}
+
 describe(ResponseEnvelopeInterceptor.name, () => {
   let sut: ResponseEnvelopeInterceptor;
 
   beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({ providers: [ResponseEnvelopeInterceptor, Reflector] }).compile();
-    sut = moduleRef.get(ResponseEnvelopeInterceptor);
+    sut = await interceptorWith({ responseEnvelope: true });
   });
 
   it('wraps a plain result', async () => {
@@ -110,6 +121,14 @@ describe(ResponseEnvelopeInterceptor.name, () => {
     const result = await lastValueFrom(sut.intercept(context, returning('# HELP up 1')));
 
     expect(result).toBe('# HELP up 1');
+  });
+
+  it('leaves every result alone when the envelope is switched off', async () => {
+    const unwrapped = await interceptorWith({ responseEnvelope: false });
+
+    const result = await lastValueFrom(unwrapped.intercept(executionContext(), returning({ id: 'o-1' })));
+
+    expect(result).toEqual({ id: 'o-1' });
   });
 
   it('leaves non-HTTP contexts alone', async () => {

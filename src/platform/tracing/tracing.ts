@@ -1,13 +1,6 @@
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 
-const IGNORED_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const TRACER = 'commerce-api';
 
 let sdk: NodeSDK | undefined;
@@ -17,21 +10,12 @@ let sdk: NodeSDK | undefined;
  * variables configure the exporter). It must run before the modules it instruments (http,
  * express, pg, ioredis, redis) are loaded, which is why main.ts calls it before importing the app.
  */
-export function startTracing(endpoint: string | undefined, serviceName: string): boolean {
+export async function startTracing(endpoint: string | undefined, serviceName: string): Promise<boolean> {
   if (!endpoint || sdk) return Boolean(sdk);
-  sdk = new NodeSDK({
-    serviceName,
-    traceExporter: new OTLPTraceExporter(),
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => IGNORED_PATHS.has((request.url ?? '').split('?')[0]),
-      }),
-      new ExpressInstrumentation(),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
-      new IORedisInstrumentation(),
-      new RedisInstrumentation(),
-    ],
-  });
+  // Loaded only when tracing is on: the SDK, exporters and instrumentations are about 850 modules,
+  // a quarter of what the app loads, and loading them was the largest item of a start-up profile.
+  const { createTracingSdk } = await import('./tracing-sdk.js');
+  sdk = createTracingSdk(serviceName);
   sdk.start();
   return true;
 }

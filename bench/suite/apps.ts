@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+import type { CpuPlacement } from './machine';
+import { type Server, startServer } from './processes';
+import type { Scratch } from './scratch';
+
+/** The compiled application and baselines (`npm run bench` builds both first). */
+export const APP_MAIN = resolve('dist/main.js');
+export const BASELINES = resolve('dist/bench-build/bench/baselines');
+
+/** A request-path layer and the switch that removes it (docs/decisions/0024). */
+export interface Layer {
+  readonly id: string;
+  readonly label: string;
+  readonly env: Record<string, string>;
+}
+
+export const LAYERS: readonly Layer[] = [
+  { id: 'requestLogging', label: 'request logging', env: { REQUEST_LOGGING_ENABLED: 'false' } },
+  { id: 'httpMetrics', label: 'HTTP metrics', env: { HTTP_METRICS_ENABLED: 'false' } },
+  { id: 'rateLimit', label: 'rate limiting', env: { RATE_LIMIT_ENABLED: 'false' } },
+  { id: 'securityHeaders', label: 'security headers (helmet)', env: { SECURITY_HEADERS_ENABLED: 'false' } },
+  { id: 'envelope', label: 'response envelope', env: { RESPONSE_ENVELOPE_ENABLED: 'false' } },
+  { id: 'compression', label: 'compression', env: { COMPRESSION_ENABLED: 'false' } },
+  { id: 'requestTimeout', label: 'request timeout', env: { REQUEST_TIMEOUT_MS: '0' } },
+];
+
+export const ALL_LAYERS_OFF: Record<string, string> = Object.assign({}, ...LAYERS.map((layer) => layer.env));
+
+/** Secrets of this run only: production refuses to start without them. */
+const secrets = {
+  JWT_SECRET: randomBytes(32).toString('base64'),
+  FIELD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+};
+
+export function jwtSecret(): string {
+  return secrets.JWT_SECRET;
+}
+
+/**
+ * The production configuration: JSON logs at info (to a file), metrics, helmet, the envelope, and
+ * rate limiting in Redis with limits no benchmark reaches, so every request is still counted in
+ * Redis without being refused.
+ */
+export function productionEnv(scratch: Scratch): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    ...secrets,
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    DATABASE_URL: scratch.databaseUrl,
+    DATABASE_POOL_SIZE: String(scratch.poolSize),
+    SEED_DEMO_DATA: 'false',
+    REDIS_KEY_PREFIX: scratch.redisKeyPrefix,
+    RATE_LIMIT_DEFAULT_LIMIT: '1000000000',
+    RATE_LIMIT_BURST_LIMIT: '1000000000',
+    RATE_LIMIT_AUTH_LIMIT: '1000000000',
+    RATE_LIMIT_ACCOUNT_LIMIT: '1000000000',
+    ...(scratch.redisUrl ? { REDIS_URL: scratch.redisUrl } : {}),
+  };
+}
+
+export function startApp(
+  name: string,
+  scratch: Scratch,
+  placement: CpuPlacement,
+  overrides: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
+): Promise<Server> {
+  return startServer(
+    {
+      name,
+      args: [...nodeFlags, APP_MAIN],
+      env: { ...productionEnv(scratch), ...overrides },
+      logFile: join(scratch.dir, `${name}.log`),
+    },
+    placement,
+  );
+}
+
+export function startBaseline(
+  script: 'cached-read' | 'list-read' | 'order-placement',
+  scratch: Scratch,
+  placement: CpuPlacement,
+  env: Record<string, string>,
+): Promise<Server> {
+  return startServer(
+    {
+      name: `bare ${script}`,
+      args: [join(BASELINES, `${script}.js`)],
+      env: {
+        DATABASE_URL: scratch.databaseUrl,
+        POOL_SIZE: String(scratch.poolSize),
+        ...(scratch.redisUrl ? { REDIS_URL: scratch.redisUrl } : {}),
+        ...env,
+      },
+      logFile: join(scratch.dir, `bare-${script}.log`),
+    },
+    placement,
+  );
+}
