@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -59,7 +59,11 @@ describe('Slice schematic: a generated slice lints, compiles, passes its specs a
   const generated = (slice: string) => [`src/${slice}`, `test/${slice}.e2e-spec.ts`];
 
   beforeAll(async () => {
-    copy = await mkdtemp(join(tmpdir(), 'commerce-slice-'));
+    // A fixed path per checkout: Jest's transform cache is keyed by it, so later runs reuse the
+    // compiled modules of earlier ones (a fresh path recompiles every ES module package: minutes).
+    copy = join(tmpdir(), `commerce-slice-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}`);
+    await rm(copy, { recursive: true, force: true });
+    await mkdir(copy);
     await cp(ROOT, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(ROOT, source)) });
     await symlink(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
   });
