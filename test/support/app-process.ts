@@ -32,11 +32,15 @@ export async function freePort(): Promise<number> {
 /**
  * Runs the compiled app (`dist/main.js`, built by `npm test`) as a separate process with exactly
  * the given environment (plus PATH/HOME), the way a container or `npm start` would. `cwd` is the
- * working directory (this process's by default).
+ * working directory (this process's by default); `main` points at another build (e.g. of a
+ * generated copy of the project).
  */
-export async function spawnApp(env: Record<string, string>, options: { cwd?: string } = {}): Promise<AppProcess> {
+export async function spawnApp(
+  env: Record<string, string>,
+  options: { cwd?: string; main?: string } = {},
+): Promise<AppProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [options.main ?? MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
