@@ -14,18 +14,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { ConfigService } from '@nestjs/config';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 
 import { CursorCodec } from '../src/common/pagination/cursor-codec';
 import type { AllConfig } from '../src/config';
 import { EmbeddedPostgres } from '../src/platform/database/embedded-postgres';
+import { freePort } from './suite/processes';
+import { adminQuery, withClient, withDatabase } from './suite/scratch';
 
 const PRODUCT_COUNT = 100_000;
 const PAGE_SIZE = 20;
@@ -349,35 +349,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  await withClient(withDatabase(serverUrl, 'postgres'), (client) => client.query(sql));
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 async function deleteRedisKeys(): Promise<void> {

@@ -120,7 +120,7 @@ export async function withPeakRss<T>(server: Server, work: () => Promise<T>): Pr
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
