@@ -8,6 +8,7 @@ import type { DomainEvent } from '../domain-event';
 import { EventHandlerRegistry } from '../event-handler.registry';
 import { EventsMetrics } from '../events.metrics';
 import type { EventTransport } from './event-transport';
+import { QueueConnectionErrors } from './queue-connection-errors';
 
 export const DOMAIN_EVENTS_QUEUE = 'domain-events';
 
@@ -30,29 +31,20 @@ export class BullMqTransport implements EventTransport {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly logger = new Logger(BullMqTransport.name);
-  /** The last connection error logged, so an outage writes one line, not one per retry. */
-  private lastConnectionError?: string;
+  private readonly connectionErrors: QueueConnectionErrors;
 
   constructor(
     @InjectQueue(DOMAIN_EVENTS_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly registry: EventHandlerRegistry,
-    private readonly metrics: EventsMetrics,
+    metrics: EventsMetrics,
     config: ConfigService<AllConfig, true>,
   ) {
     const events = config.getOrThrow('events', { infer: true });
     this.maxAttempts = events.maxAttempts;
     this.retryBaseMs = events.retryBaseMs;
-    // Without a listener BullMQ prints every reconnect attempt to stderr. A failed publish is
-    // already handled (the outbox row stays pending for the poller); here it is counted, and a
-    // new kind of error logged once.
-    queue.on('error', (error: Error) => this.onConnectionError(error));
-  }
-
-  private onConnectionError(error: Error): void {
-    this.metrics.queueConnectionErrors.inc({ client: 'producer' });
-    if (error.message === this.lastConnectionError) return;
-    this.lastConnectionError = error.message;
-    this.logger.warn({ err: error.message }, 'Queue producer lost its Redis connection; it keeps retrying');
+    // A failed publish is already handled (the outbox row stays pending for the poller).
+    this.connectionErrors = new QueueConnectionErrors('producer', metrics, this.logger);
+    queue.on('error', (error: Error) => this.connectionErrors.report(error));
   }
 
   async deliver(events: readonly DomainEvent[]): Promise<void> {
@@ -71,7 +63,7 @@ export class BullMqTransport implements EventTransport {
     );
     if (jobs.length === 0) return;
     await this.queue.addBulk(jobs);
-    this.lastConnectionError = undefined;
+    this.connectionErrors.recovered();
   }
 
   /** Nothing is in flight on the producing side once addBulk has returned. */

@@ -10,6 +10,7 @@ import { EventHandlerRegistry } from '../event-handler.registry';
 import { EventsMetrics } from '../events.metrics';
 import { HandlerRunner } from '../handler-runner';
 import { type DeliveryJob, DOMAIN_EVENTS_QUEUE } from './bullmq.transport';
+import { QueueConnectionErrors } from './queue-connection-errors';
 
 /**
  * The worker side of the queue (APP_ROLE worker or all): runs the handler named by each job.
@@ -21,8 +22,7 @@ export const WORKER_CONNECTION = 'events-worker';
 @Processor({ name: DOMAIN_EVENTS_QUEUE, configKey: WORKER_CONNECTION })
 export class DomainEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DomainEventsProcessor.name);
-  /** The last connection error logged, so an outage writes one line, not one per retry. */
-  private lastConnectionError?: string;
+  private readonly connectionErrors: QueueConnectionErrors;
 
   constructor(
     private readonly registry: EventHandlerRegistry,
@@ -32,6 +32,7 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
     private readonly shutdown: ShutdownCoordinator,
   ) {
     super();
+    this.connectionErrors = new QueueConnectionErrors('worker', metrics, this.logger);
   }
 
   /**
@@ -62,23 +63,16 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
     }
   }
 
-  /**
-   * Without a listener BullMQ prints connection errors to stderr. They are expected while Redis is
-   * away (the worker reconnects, and jobs wait in Redis), so each is counted and a new kind of
-   * error is logged once.
-   */
+  /** Counted, and logged once per kind of error (see QueueConnectionErrors). */
   @OnWorkerEvent('error')
   onError(error: Error): void {
-    this.metrics.queueConnectionErrors.inc({ client: 'worker' });
-    if (error.message === this.lastConnectionError) return;
-    this.lastConnectionError = error.message;
-    this.logger.warn({ err: error.message }, 'Queue worker lost its Redis connection; it keeps retrying');
+    this.connectionErrors.report(error);
   }
 
   /** A successful job means the connection is back: log the next outage again. */
   @OnWorkerEvent('completed')
   onCompleted(): void {
-    this.lastConnectionError = undefined;
+    this.connectionErrors.recovered();
   }
 
   @OnWorkerEvent('failed')
