@@ -70,6 +70,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly failClosed: boolean;
   private readonly redis: RedisWithThrottle | null;
   private lastErrorLogAt = 0;
+  private closing?: Promise<void>;
 
   constructor(
     private readonly metrics: RateLimitMetrics,
@@ -91,7 +92,15 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
    * After the HTTP server has closed, not in onModuleDestroy: that runs before requests in flight
    * have finished, which would count their last requests per instance (or refuse them when failing closed).
    */
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
+    // Registered under two tokens (the class and the throttler's storage), so Nest calls this
+    // twice: the second call joins the first instead of quitting a closed connection, which
+    // fails and falls back to a disconnect that holds the process for two seconds.
+    this.closing ??= this.close();
+    return this.closing;
+  }
+
+  private async close(): Promise<void> {
     this.local.onApplicationShutdown();
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
