@@ -12,14 +12,27 @@ import { HandlerRunner } from '../handler-runner';
 import { type DeliveryJob, DOMAIN_EVENTS_QUEUE } from './bullmq.transport';
 import { QueueConnectionErrors } from './queue-connection-errors';
 
+/** The BullMQ configuration the worker uses (its own connection, which may wait for Redis). */
+export const WORKER_CONNECTION = 'events-worker';
+
+/**
+ * A job whose completion could not be recorded (Redis went away mid-job) stays "active" until its
+ * lock expires and the stalled-job check puts it back: with BullMQ's defaults (30 s and 30 s)
+ * that is up to a minute after Redis returns. Shorter values resume it within about 15 s; the
+ * lock is renewed every lockDuration / 2 while a handler runs, so long handlers keep theirs, and
+ * handlers are idempotent, so a re-run is safe.
+ */
+export const WORKER_LOCK_DURATION_MS = 10_000;
+export const WORKER_STALLED_INTERVAL_MS = 5_000;
+
 /**
  * The worker side of the queue (APP_ROLE worker or all): runs the handler named by each job.
  * A throw makes BullMQ retry the job with backoff; after the last attempt it is dead-lettered.
  */
-/** The BullMQ configuration the worker uses (its own connection, which may wait for Redis). */
-export const WORKER_CONNECTION = 'events-worker';
-
-@Processor({ name: DOMAIN_EVENTS_QUEUE, configKey: WORKER_CONNECTION })
+@Processor(
+  { name: DOMAIN_EVENTS_QUEUE, configKey: WORKER_CONNECTION },
+  { lockDuration: WORKER_LOCK_DURATION_MS, stalledInterval: WORKER_STALLED_INTERVAL_MS },
+)
 export class DomainEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DomainEventsProcessor.name);
   private readonly connectionErrors: QueueConnectionErrors;
