@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
 import { eventually } from '../support/eventually';
-import { call, type JsonResponse } from '../support/http-client';
+import type { JsonResponse } from '../support/http-client';
 import {
   adminToken,
   baseEnv,
@@ -11,6 +11,7 @@ import {
   customerToken,
   describeWithServices,
   handledCount,
+  placeOrder,
   stockOf,
 } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -57,10 +58,7 @@ describeWithServices('crash recovery e2e')('SIGKILL in the middle of the order s
     const customer = await customerToken(a, 'crash');
     const productId = await createProduct(a, admin, 'Crash', INITIAL_STOCK);
     const place = (i: number) =>
-      call<{ id: string }>(a, 'POST', '/api/v1/orders', {
-        token: customer,
-        body: { items: [{ productId, quantity: QUANTITY }], paymentMethod: paymentFor(i) },
-      });
+      placeOrder(a, customer, productId, { quantity: QUANTITY, paymentMethod: paymentFor(i) });
 
     const acknowledged = (await Promise.all(Array.from({ length: 8 }, (_, i) => place(i)))).map((response) => {
       expect(response.status).toBe(201);
@@ -72,7 +70,7 @@ describeWithServices('crash recovery e2e')('SIGKILL in the middle of the order s
     a.child.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
     const lateAnswers = (await Promise.all(burst)).filter(
-      (response): response is JsonResponse<{ id: string }> => response?.status === 201,
+      (response): response is JsonResponse<{ id: string; status: string }> => response?.status === 201,
     );
     acknowledged.push(...lateAnswers.map((response) => response.body.data.id));
     expect(firstOfBurst?.status).toBe(201);

@@ -13,6 +13,7 @@ import {
   describeWithServices,
   handledCount,
   orderStatuses,
+  placeOrder,
   stockOf,
 } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -83,10 +84,7 @@ describeWithServices('graceful shutdown e2e')('Graceful shutdown on SIGTERM', ()
     );
 
     // An event job that is legitimately slow: charging a provider that does not answer.
-    const slowOrder = await call<{ id: string }>(app, 'POST', '/api/v1/orders', {
-      token: customer,
-      body: { items: [{ productId: orderedProduct, quantity: 2 }], paymentMethod: 'tok_down' },
-    });
+    const slowOrder = await placeOrder(app, customer, orderedProduct, { quantity: 2, paymentMethod: 'tok_down' });
     expect(slowOrder.status).toBe(201);
     await eventually(async () => (await queue.getActiveCount()) > 0, 10_000, 'the charge job running');
 
@@ -103,10 +101,7 @@ describeWithServices('graceful shutdown e2e')('Graceful shutdown on SIGTERM', ()
     );
     expect(drainingReadiness.status).toBe('shutting_down');
     // Still serving while draining: a load balancer that has not noticed yet loses nothing.
-    const lateOrder = await call<{ id: string }>(app, 'POST', '/api/v1/orders', {
-      token: customer,
-      body: { items: [{ productId: orderedProduct, quantity: 1 }], paymentMethod: 'tok_ok' },
-    });
+    const lateOrder = await placeOrder(app, customer, orderedProduct);
     expect(lateOrder.status).toBe(201);
 
     await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));

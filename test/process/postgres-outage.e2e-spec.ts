@@ -10,6 +10,7 @@ import {
   createProduct,
   customerToken,
   describeWithServices,
+  placeOrder,
   sleep,
   stockOf,
 } from '../support/process-fixtures';
@@ -87,10 +88,7 @@ describeWithServices('postgres outage e2e')('Postgres unavailable', () => {
     const admin = await adminToken(app);
     const customer = await customerToken(app, 'pgout');
     const productId = await createProduct(app, admin, 'Outage', INITIAL_STOCK);
-    const firstOrder = await call<{ id: string }>(app, 'POST', '/api/v1/orders', {
-      token: customer,
-      body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_ok' },
-    });
+    const firstOrder = await placeOrder(app, customer, productId);
     expect(firstOrder.status).toBe(201);
 
     const outcomes: Outcome[] = [];
@@ -100,10 +98,7 @@ describeWithServices('postgres outage e2e')('Postgres unavailable', () => {
         const started = Date.now();
         const response =
           kind === 'place'
-            ? await call<{ id: string }>(app, 'POST', '/api/v1/orders', {
-                token: customer,
-                body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_ok' },
-              })
+            ? await placeOrder(app, customer, productId)
             : await call(app, 'GET', `/api/v1/orders/${firstOrder.body.data.id}`, { token: customer });
         outcomes.push({
           kind,

@@ -13,6 +13,7 @@ import {
   customerToken,
   describeWithServices,
   orderStatuses,
+  placeOrder,
   sleep,
   stockOf,
 } from '../support/process-fixtures';
@@ -75,10 +76,7 @@ describeWithServices('redis outage e2e')('Redis stopped during load', () => {
     const admin = await adminToken(app);
     const customer = await customerToken(app, 'redisout');
     const productId = await createProduct(app, admin, 'Outage', INITIAL_STOCK);
-    const first = await call<{ id: string }>(app, 'POST', '/api/v1/orders', {
-      token: customer,
-      body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_ok' },
-    });
+    const first = await placeOrder(app, customer, productId);
     expect(first.status).toBe(201);
 
     const outcomes: Outcome[] = [];
@@ -89,11 +87,7 @@ describeWithServices('redis outage e2e')('Redis stopped during load', () => {
       'order read': () => call(app, 'GET', `/api/v1/orders/${first.body.data.id}`, { token: customer }),
       'product update': () =>
         call(app, 'PATCH', `/api/v1/products/${productId}`, { token: admin, body: { name: `Outage ${++renamed}` } }),
-      'order placement': () =>
-        call(app, 'POST', '/api/v1/orders', {
-          token: customer,
-          body: { items: [{ productId, quantity: 1 }], paymentMethod: 'tok_ok' },
-        }),
+      'order placement': () => placeOrder(app, customer, productId),
     };
     const loop = async (kind: Kind) => {
       while (running) {

@@ -1,21 +1,18 @@
-import pg from 'pg';
+import type pg from 'pg';
 
-import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
+import type { AppProcess } from '../support/app-process';
 import { eventually } from '../support/eventually';
 import { call, newCustomer, scrapeSum, tokenFor } from '../support/http-client';
+import { baseEnv, connect, describeWithServices, placeOrder, startReady } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const LIMIT = 20;
-const servicesConfigured = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
-const describeReplicas = servicesConfigured ? describe : describe.skip;
-if (!servicesConfigured)
-  process.stdout.write('replicas e2e: skipped (set DATABASE_URL and REDIS_URL to run two instances against them)\n');
 
 let clients = 0;
 /** A distinct client address per test (the apps trust X-Forwarded-For), so limits of one test do not touch another. */
 const client = () => ({ 'X-Forwarded-For': `127.0.9.${++clients}` });
 
-describeReplicas('Two replicas on one Postgres and one Redis', () => {
+describeWithServices('replicas e2e')('Two replicas on one Postgres and one Redis', () => {
   let database: TestDatabase;
   let db: pg.Client;
   let a: AppProcess;
@@ -25,24 +22,14 @@ describeReplicas('Two replicas on one Postgres and one Redis', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const env = {
-      ...database.env,
-      REDIS_URL: process.env.REDIS_URL ?? '',
-      REDIS_KEY_PREFIX: `replicas-${process.pid}:`,
-      SEED_DEMO_DATA: 'true',
+      ...baseEnv(database, 'replicas'),
       TRUST_PROXY: 'true',
       RATE_LIMIT_DEFAULT_LIMIT: String(LIMIT),
       RATE_LIMIT_DEFAULT_TTL_MS: '60000',
-      RATE_LIMIT_BURST_LIMIT: '0',
-      RATE_LIMIT_AUTH_LIMIT: '1000',
-      RATE_LIMIT_ACCOUNT_LIMIT: '1000',
-      LOG_LEVEL: 'warn',
     };
-    a = await spawnApp(env);
-    await waitUntilReady(a, 30_000);
-    b = await spawnApp(env);
-    await waitUntilReady(b, 30_000);
-    db = new pg.Client({ connectionString: database.connectionString });
-    await db.connect();
+    a = await startReady(env);
+    b = await startReady(env);
+    db = await connect(database);
     admin = await tokenFor(a, 'admin@example.com', 'Admin#Demo2026', client());
   }, 90_000);
 
@@ -118,10 +105,7 @@ describeReplicas('Two replicas on one Postgres and one Redis', () => {
     );
     const placed = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        call<{ id: string }>(i % 2 ? a : b, 'POST', '/api/v1/orders', {
-          token: customers[i % customers.length],
-          body: { items: [{ productId: product.body.data.id, quantity: 1 }], paymentMethod: 'tok_ok' },
-        }),
+        placeOrder(i % 2 ? a : b, customers[i % customers.length], product.body.data.id),
       ),
     );
     expect(placed.every((response) => response.status === 201)).toBe(true);

@@ -8,7 +8,8 @@ import { Queue } from 'bullmq';
 import { DOMAIN_EVENTS_QUEUE } from '../../src/platform/events/transports/bullmq.transport';
 import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
 import { eventually } from '../support/eventually';
-import { call, newCustomer, scrapeSum, tokenFor } from '../support/http-client';
+import { call, scrapeSum } from '../support/http-client';
+import { adminToken, createProduct, customerToken, placeOrder } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const servicesConfigured = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
@@ -69,7 +70,7 @@ describeWithServices('An api process and a worker process (the Kubernetes split)
   });
 
   it('api: places an order and enqueues its saga, but never handles a queued job', async () => {
-    const orderId = await placeOrder(api);
+    const orderId = await placeOneOrder(api);
 
     await eventually(async () => (await queue.getJobCounts('waiting')).waiting > 0, 10_000, 'saga job enqueued');
     await new Promise((resolveIdle) => setTimeout(resolveIdle, IDLE_CHECK_MS));
@@ -85,7 +86,7 @@ describeWithServices('An api process and a worker process (the Kubernetes split)
   it('worker: completes the saga of the order the api placed', async () => {
     worker = await spawnApp({ ...env, APP_ROLE: 'worker' }, { cwd: workDir });
     await waitUntilReady(worker, 30_000);
-    const orderId = await placeOrder(api);
+    const orderId = await placeOneOrder(api);
 
     const settled = await eventually(
       async () => {
@@ -128,31 +129,18 @@ describeWithServices('An api process and a worker process (the Kubernetes split)
 });
 
 /** Registers a customer on `app`, creates a product as the demo admin and places one order of it. */
-async function placeOrder(app: AppProcess): Promise<string> {
-  const admin = await tokenFor(app, 'admin@example.com', 'Admin#Demo2026');
-  const product = await call<{ id: string }>(app, 'POST', '/api/v1/products', {
-    token: admin,
-    body: {
-      sku: `ROLE-${Date.now()}-${Math.random().toString(16).slice(2, 6)}`,
-      name: 'Split mug',
-      priceCents: 900,
-      stock: 5,
-    },
-  });
-  const customer = await newCustomer(app, 'role');
-  const token = await tokenFor(app, customer.email, customer.password);
-  const order = await call<{ id: string; status: string }>(app, 'POST', '/api/v1/orders', {
-    token,
-    body: { items: [{ productId: product.body.data.id, quantity: 1 }], paymentMethod: 'tok_ok' },
-  });
+async function placeOneOrder(app: AppProcess): Promise<string> {
+  const productId = await createProduct(app, await adminToken(app), 'ROLE', 5);
+  const order = await placeOrder(app, await customerToken(app, 'role'), productId);
   expect(order.status).toBe(201);
   expect(order.body.data.status).toBe('pending');
   return order.body.data.id;
 }
 
 async function orderOn(app: AppProcess, orderId: string): Promise<{ status: string }> {
-  const admin = await tokenFor(app, 'admin@example.com', 'Admin#Demo2026');
-  const response = await call<{ status: string }>(app, 'GET', `/api/v1/orders/${orderId}`, { token: admin });
+  const response = await call<{ status: string }>(app, 'GET', `/api/v1/orders/${orderId}`, {
+    token: await adminToken(app),
+  });
   expect(response.status).toBe(200);
   return response.body.data;
 }

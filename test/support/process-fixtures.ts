@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-import type { AppProcess } from './app-process';
+import { type AppProcess, spawnApp, waitUntilReady } from './app-process';
 import { call, newCustomer, tokenFor } from './http-client';
 import type { TestDatabase } from './test-database';
 
@@ -27,6 +27,13 @@ export function baseEnv(database: TestDatabase, keyPrefix: string): Record<strin
   };
 }
 
+/** Starts the built app with `env` and resolves once it reports ready. */
+export async function startReady(env: Record<string, string>, readyWithinMs = 30_000): Promise<AppProcess> {
+  const app = await spawnApp(env);
+  await waitUntilReady(app, readyWithinMs);
+  return app;
+}
+
 export const adminToken = (app: AppProcess) => tokenFor(app, 'admin@example.com', 'Admin#Demo2026');
 
 export async function customerToken(app: AppProcess, label: string): Promise<string> {
@@ -47,6 +54,19 @@ export async function createProduct(app: AppProcess, admin: string, label: strin
   });
   if (response.status !== 201) throw new Error(`product creation failed with ${response.status}`);
   return response.body.data.id;
+}
+
+/** POST /orders of one product line; the response as it came (callers check the status). */
+export function placeOrder(
+  app: AppProcess,
+  token: string,
+  productId: string,
+  { quantity = 1, paymentMethod = 'tok_ok' }: { quantity?: number; paymentMethod?: string } = {},
+) {
+  return call<{ id: string; status: string }>(app, 'POST', '/api/v1/orders', {
+    token,
+    body: { items: [{ productId, quantity }], paymentMethod },
+  });
 }
 
 export async function connect(database: TestDatabase): Promise<pg.Client> {
