@@ -60,6 +60,10 @@ describeWithServices('postgres outage e2e')('Postgres unavailable', () => {
       ...baseEnv(database, 'pg-outage'),
       DATABASE_URL: proxy.urlFor(database.connectionString ?? ''),
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      // A claim whose answer the cut swallowed keeps its rows leased until the lease ends; the
+      // poller then re-dispatches them. Shorter than the default (60 s) so that bound fits the test.
+      OUTBOX_LEASE_MS: '5000',
+      OUTBOX_POLL_INTERVAL_MS: '500',
     });
     const readiness = async () =>
       fetch(`${app.baseUrl}/health/ready`).then(
