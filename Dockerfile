@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # --- build: install everything, compile, then drop dev dependencies ---
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # A `file:` dev dependency (the nest CLI's slice collection) must be present for npm ci to link it.
@@ -15,7 +15,7 @@ RUN npm run build && npm prune --omit=dev
 # Nothing under /app is written at run time when DATABASE_URL is set, so the container runs with a
 # read-only root filesystem (Kubernetes readOnlyRootFilesystem, compose read_only) and only /tmp
 # writable. Without DATABASE_URL the embedded database needs EMBEDDED_DB_DIR on a writable volume.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000

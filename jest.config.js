@@ -4,7 +4,7 @@
  *
  * Nest 12 and a few other dependencies ship only ES modules, while others (e.g.
  * @nestjs/throttler) are CommonJS that require() them. Node runs that mix natively
- * (require(esm)), but Jest on Node 20 cannot, so in tests those ES modules (and dynamic
+ * (require(esm)), but Jest's module loader cannot, so in tests those ES modules (and dynamic
  * import() calls) are compiled to CommonJS by Babel, and every module is loaded once, through
  * Jest's CommonJS loader. See docs/decisions/0002-commonjs-and-jest.md.
  */
