@@ -40,13 +40,7 @@ export function configNamespaces(env: Environment) {
     registerAs('security', () => securityConfig(env)),
     registerAs('rateLimit', () => rateLimitConfig(env)),
     registerAs('events', () => eventsConfig(env)),
-    registerAs('payment', (): PaymentConfig => ({
-      timeoutMs: env.PAYMENT_TIMEOUT_MS,
-      retries: env.PAYMENT_RETRIES,
-      retryBaseMs: env.PAYMENT_RETRY_BASE_MS,
-      breakerThreshold: env.PAYMENT_BREAKER_THRESHOLD,
-      breakerHalfOpenMs: env.PAYMENT_BREAKER_HALF_OPEN_MS,
-    })),
+    registerAs('payment', () => paymentConfig(env)),
   ];
 }
 
@@ -126,6 +120,21 @@ function eventsConfig(env: Environment): EventsConfig {
     workerConcurrency: env.EVENT_WORKER_CONCURRENCY,
     outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
     outboxLeaseMs: env.OUTBOX_LEASE_MS,
+  };
+}
+
+function paymentConfig(env: Environment): PaymentConfig {
+  return {
+    provider: env.PAYMENT_PROVIDER,
+    currency: env.PAYMENT_CURRENCY,
+    stripe: env.STRIPE_SECRET_KEY
+      ? { secretKey: env.STRIPE_SECRET_KEY, apiUrl: env.STRIPE_API_URL ? new URL(env.STRIPE_API_URL) : undefined }
+      : undefined,
+    timeoutMs: env.PAYMENT_TIMEOUT_MS,
+    retries: env.PAYMENT_RETRIES,
+    retryBaseMs: env.PAYMENT_RETRY_BASE_MS,
+    breakerThreshold: env.PAYMENT_BREAKER_THRESHOLD,
+    breakerHalfOpenMs: env.PAYMENT_BREAKER_HALF_OPEN_MS,
   };
 }
 

@@ -97,6 +97,10 @@ export interface EventsConfig {
 }
 
 export interface PaymentConfig {
+  readonly provider: 'stripe' | 'stand-in';
+  readonly currency: string;
+  /** Set when the provider is stripe (validated at start-up). */
+  readonly stripe?: { readonly secretKey: string; readonly apiUrl?: URL };
   readonly timeoutMs: number;
   readonly retries: number;
   readonly retryBaseMs: number;

@@ -47,6 +47,10 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]+(:\d+)?\/[^\s?]+(\?\S*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s/]*(:\d+)?(\/\d+)?$/;
 const SIZE = /^\d+(b|kb|mb)$/i;
 export const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+const STRIPE_SECRET_KEY = /^(sk|rk)_(live|test)_[A-Za-z0-9]{8,}$/;
+
+export const PAYMENT_PROVIDERS = ['stripe', 'stand-in'] as const;
+export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
 /**
  * Every environment variable the service reads, with its rule and default. The class is the
@@ -289,6 +293,33 @@ export class EnvironmentSchema {
   @Min(1000)
   OUTBOX_LEASE_MS = 60_000;
 
+  /**
+   * Who takes the money: `stripe`, or `stand-in` (test payment methods, no money moves). Defaults to
+   * stripe in production, where the stand-in is refused (validate-environment.ts), and to the stand-in elsewhere.
+   */
+  @IsOptional()
+  @IsIn(PAYMENT_PROVIDERS)
+  PAYMENT_PROVIDER?: PaymentProvider;
+
+  /** Stripe's secret API key; required with the stripe provider (so in production). */
+  @ValidateIf(
+    (env: EnvironmentSchema) =>
+      env.PAYMENT_PROVIDER === 'stripe' ||
+      (env.PAYMENT_PROVIDER === undefined && env.NODE_ENV === NodeEnvironment.Production),
+  )
+  @Matches(STRIPE_SECRET_KEY, { message: 'must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)' })
+  @IsString({ message: 'is required with PAYMENT_PROVIDER=stripe (and in production)' })
+  STRIPE_SECRET_KEY?: string;
+
+  /** Where the Stripe API is (e.g. a local emulator in tests); unset means Stripe itself. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/:]+(:\d+)?\/?$/, { message: 'must be an http(s) base URL without a path' })
+  STRIPE_API_URL?: string;
+
+  /** ISO currency of every charge, lower case (the catalogue's prices are in it). */
+  @Matches(/^[a-z]{3}$/, { message: 'must be a three-letter ISO currency code in lower case' })
+  PAYMENT_CURRENCY = 'usd';
+
   /** A charge that takes longer is abandoned (and may be retried). */
   @Type(() => Number)
   @IsInt()
@@ -368,6 +399,7 @@ export class EnvironmentSchema {
 
 type Derived =
   | 'JWT_SECRET'
+  | 'PAYMENT_PROVIDER'
   | 'SEED_DEMO_DATA'
   | 'LOG_FORMAT'
   | 'CACHE_BACKEND'
@@ -379,6 +411,7 @@ type Derived =
 /** The validated environment, with every default (including the derived ones) applied. */
 export type Environment = Omit<EnvironmentSchema, Derived> & {
   JWT_SECRET: string;
+  PAYMENT_PROVIDER: PaymentProvider;
   SEED_DEMO_DATA: boolean;
   LOG_FORMAT: 'json' | 'pretty';
   CACHE_BACKEND: 'redis' | 'memory' | 'none';

@@ -8,6 +8,7 @@ import {
   type Environment,
   EnvironmentSchema,
   NodeEnvironment,
+  type PaymentProvider,
 } from './environment';
 import { parseFieldEncryptionKeys, resolveActiveKeyId } from './field-encryption-keys';
 
@@ -65,12 +66,24 @@ function applyDerivedDefaults(env: EnvironmentSchema): Environment {
   }
   return Object.assign(env, {
     JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    PAYMENT_PROVIDER: paymentProvider(env, production),
     SEED_DEMO_DATA: env.SEED_DEMO_DATA ?? (!production && env.DATABASE_URL === undefined),
     LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === NodeEnvironment.Development ? 'pretty' : 'json'),
     CACHE_BACKEND: env.CACHE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'memory'),
     ...fieldEncryptionSettings(env, production),
     ...corsSettings(env),
   });
+}
+
+/** Production takes real money: the stand-in (which accepts made-up tokens) is refused there. */
+function paymentProvider(env: EnvironmentSchema, production: boolean): PaymentProvider {
+  const provider = env.PAYMENT_PROVIDER ?? (production ? 'stripe' : 'stand-in');
+  if (production && provider === 'stand-in') {
+    throw new ConfigValidationError(
+      'Invalid configuration: PAYMENT_PROVIDER must be stripe in production (the stand-in takes no money)',
+    );
+  }
+  return provider;
 }
 
 /** The key ring must parse, hold the active key, and (in production) be a real one. */

@@ -57,3 +57,29 @@ describe('OrderStateMachine', () => {
     }
   });
 });
+
+describe('OrderStateMachine.judge (a payment outcome against the stored status)', () => {
+  it.each([
+    [Pending, 'succeeded', 'apply'],
+    [Completed, 'succeeded', 'repeat'],
+    [Cancelled, 'succeeded', 'late'],
+    [PaymentFailed, 'succeeded', 'contradiction'],
+    [Pending, 'failed', 'apply'],
+    [PaymentFailed, 'failed', 'repeat'],
+    [Cancelled, 'failed', 'late'],
+    [Completed, 'failed', 'contradiction'],
+  ] as const)('%s + %s → %s', (status, outcome, verdict) => {
+    expect(OrderStateMachine.judge(status, outcome)).toBe(verdict);
+  });
+
+  it('applies an outcome only to a pending order, the one status a transition leaves from for both', () => {
+    for (const status of ORDER_STATUSES) {
+      expect(OrderStateMachine.judge(status, 'succeeded') === 'apply').toBe(
+        OrderStateMachine.canApply(status, 'complete'),
+      );
+      expect(OrderStateMachine.judge(status, 'failed') === 'apply').toBe(
+        OrderStateMachine.canApply(status, 'fail_payment'),
+      );
+    }
+  });
+});

@@ -10,6 +10,8 @@ export class OrdersMetrics {
   readonly settled: Counter<'status'>;
   readonly sagaDuration: Histogram<'status'>;
   readonly idempotentReplays: Counter<never>;
+  readonly outcomesIgnored: Counter<'outcome' | 'verdict'>;
+  readonly contradictions: Counter<'outcome' | 'status'>;
 
   constructor(registry: MetricsRegistry) {
     this.placed = registry.counter({ name: 'orders_placed_total', help: 'Orders created (status pending)' });
@@ -32,6 +34,16 @@ export class OrdersMetrics {
     this.idempotentReplays = registry.counter({
       name: 'orders_idempotent_replays_total',
       help: 'Placements answered from a stored Idempotency-Key response',
+    });
+    this.outcomesIgnored = registry.counter({
+      name: 'orders_payment_outcomes_ignored_total',
+      help: 'Payment outcomes that changed nothing: a repeat of the settled one, late after a cancellation, or for an unknown order',
+      labelNames: ['outcome', 'verdict'],
+    });
+    this.contradictions = registry.counter({
+      name: 'orders_payment_outcome_contradictions_total',
+      help: 'Payment outcomes contradicting the settled order (left unchanged; any money taken is refunded): alert on any',
+      labelNames: ['outcome', 'status'],
     });
   }
 }

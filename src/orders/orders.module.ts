@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AuditModule } from '../audit/audit.module';
+import type { AllConfig } from '../config';
 import { ProductsModule } from '../products/products.module';
 import { ChargePaymentHandler } from './handlers/charge-payment.handler';
 import { SettleOrderHandler } from './handlers/settle-order.handler';
@@ -18,10 +20,11 @@ import { PaymentMetrics } from './payment/payment.metrics';
 import { PaymentService } from './payment/payment.service';
 import { PaymentGateway } from './payment/payment-gateway';
 import { StandInPaymentGateway } from './payment/stand-in-payment.gateway';
+import { StripePaymentGateway } from './payment/stripe-payment.gateway';
 
 /**
- * Orders and the order saga. The payment provider is a port; the stand-in adapter is bound here
- * (a real provider's adapter replaces it in one line).
+ * Orders and the order saga. The payment provider is a port; PAYMENT_PROVIDER picks its adapter:
+ * Stripe, or the stand-in (development and tests; refused in production).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem, IdempotencyKey]), ProductsModule, AuditModule],
@@ -34,7 +37,14 @@ import { StandInPaymentGateway } from './payment/stand-in-payment.gateway';
     IdempotencyKeysCleanup,
     PaymentService,
     PaymentMetrics,
-    { provide: PaymentGateway, useClass: StandInPaymentGateway },
+    {
+      provide: PaymentGateway,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>): PaymentGateway =>
+        config.getOrThrow('payment', { infer: true }).provider === 'stripe'
+          ? new StripePaymentGateway(config)
+          : new StandInPaymentGateway(),
+    },
     ChargePaymentHandler,
     SettleOrderHandler,
   ],

@@ -53,6 +53,12 @@ export class OrdersRepository {
     return this.orders.findOne({ where: { id }, relations: { items: true }, order: { items: { sku: 'ASC' } } });
   }
 
+  /** Just the status (no lock, no lines): for a step that only needs to know whether to go on. */
+  async findStatus(id: string): Promise<OrderStatus | undefined> {
+    const order = await this.orders.findOne({ where: { id }, select: { id: true, status: true } });
+    return order?.status;
+  }
+
   /** The order with its row locked until the transaction ends: state changes are decided under this lock. */
   findForUpdate(id: string): Promise<Order | null> {
     return this.orders

@@ -13,14 +13,24 @@ import { ProductsService } from '../products/products.service';
 import type { CreateOrderDto } from './dto/create-order.dto';
 import type { OrderQueryDto } from './dto/order-query.dto';
 import { OrderResponseDto } from './dto/order-response.dto';
-import { InventoryReleased, InventoryReserved, OrderCancelled, OrderCreated } from './events/order-events';
+import {
+  InventoryReleased,
+  InventoryReserved,
+  type InventoryReservedPayload,
+  OrderCancelled,
+  OrderCompleted,
+  OrderCreated,
+  PaymentFailed,
+  PaymentSucceeded,
+} from './events/order-events';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store';
 import type { Order } from './order.entity';
 import { mergeLines, priceOrder } from './order-pricing';
-import { OrderStateMachine } from './order-state-machine';
+import { OrderStateMachine, type OutcomeVerdict, type SettlementOutcome } from './order-state-machine';
 import { OrderStatus } from './order-status';
 import { OrdersMetrics } from './orders.metrics';
 import { OrdersRepository } from './orders.repository';
+import { PaymentService } from './payment/payment.service';
 
 export interface PlacedOrder {
   readonly order: OrderResponseDto;
@@ -30,8 +40,11 @@ export interface PlacedOrder {
 
 /**
  * Orders: placement (priced from the database, stock reserved in the same transaction, the saga's
- * first events written to the outbox), reads with object-level access, and cancellation.
- * Payment and its outcome are handled by the saga handlers (handlers/).
+ * first events written to the outbox), reads with object-level access, and every later transition
+ * (payment, its outcome, cancellation) with its stock and refund effects. Each transition is
+ * decided under the order's row lock against the state machine, so whatever order, repetition or
+ * delay the saga's events arrive in, an order is settled once. The saga handlers (handlers/) only
+ * pass events in here.
  */
 @Injectable()
 export class OrdersService {
@@ -46,6 +59,7 @@ export class OrdersService {
     private readonly access: AccessControlService,
     private readonly audit: AuditService,
     private readonly metrics: OrdersMetrics,
+    private readonly payments: PaymentService,
   ) {}
 
   /**
@@ -133,6 +147,72 @@ export class OrdersService {
     return this.getForPrincipal(id, principal);
   }
 
+  /**
+   * Saga step after the stock is reserved: charge the customer, then record the outcome as
+   * `payment.succeeded` or `payment.failed`. It calls the provider, so it holds no transaction; run
+   * twice, it charges once (the order id is the provider's idempotency key) and the second outcome
+   * is a repeat that settleX ignores.
+   */
+  async collectPayment(reserved: InventoryReservedPayload): Promise<void> {
+    const { orderId, totalCents, paymentMethod } = reserved;
+    const status = await this.orders.findStatus(orderId);
+    if (status !== OrderStatus.Pending) {
+      this.logger.log({ orderId, status }, 'Order no longer pending; not charging');
+      return;
+    }
+    const outcome = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod, idempotencyKey: orderId });
+    if (outcome.status === 'succeeded') {
+      await this.events.publish(PaymentSucceeded, { orderId, paymentId: outcome.paymentId, amountCents: totalCents });
+    } else {
+      await this.events.publish(PaymentFailed, { orderId, reason: outcome.reason });
+    }
+  }
+
+  /**
+   * `payment.succeeded`: completes a pending order with the provider's charge id. A repeat for the
+   * completed order changes nothing (above all, it refunds nothing); a success that arrives after
+   * the order was cancelled is refunded; a success for an order whose payment failed, or a second
+   * charge id for a completed one, is an alarm, and that money is refunded too (the order keeps its
+   * status). The refund happens under the row lock: if the provider fails, the step rolls back and
+   * the event transport retries it.
+   */
+  async settlePaid(orderId: string, paymentId: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const order = await this.orders.findForUpdate(orderId);
+      if (!order) return this.unknownOrder(orderId, 'succeeded');
+      const verdict = OrderStateMachine.judge(order.status, 'succeeded');
+      if (verdict === 'apply') return this.complete(order, paymentId);
+      // A second, different charge for a completed order: the idempotency key should make it impossible.
+      const secondCharge = verdict === 'repeat' && order.paymentId !== paymentId;
+      this.ignoreOrAlarm(order, 'succeeded', secondCharge ? 'contradiction' : verdict, {
+        paymentId,
+        storedPaymentId: order.paymentId,
+      });
+      // Only the very charge the order holds is kept; any other money taken for it goes back.
+      if (verdict !== 'repeat' || secondCharge) {
+        await this.payments.refund({ orderId, paymentId, idempotencyKey: `refund:${paymentId}` });
+      }
+    });
+  }
+
+  /**
+   * `payment.failed`: marks a pending order payment_failed and gives its stock back. A repeat, or a
+   * failure after a cancellation, changes nothing; a failure for a completed order is an alarm.
+   */
+  async settleFailed(orderId: string, reason: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const order = await this.orders.findForUpdate(orderId);
+      if (!order) return this.unknownOrder(orderId, 'failed');
+      const verdict = OrderStateMachine.judge(order.status, 'failed');
+      if (verdict !== 'apply') return this.ignoreOrAlarm(order, 'failed', verdict, { reason });
+      const status = OrderStateMachine.apply(order.status, 'fail_payment');
+      await this.orders.setStatus(orderId, status, { failureReason: reason });
+      await this.releaseStock(orderId, 'payment_failed');
+      await this.recordSettledAfterCommit(order, status);
+      this.logger.log({ orderId, reason }, 'Payment failed; stock released');
+    });
+  }
+
   /** Gives back the stock of an order (cancellation or failed payment), inside the caller's transaction. */
   async releaseStock(orderId: string, reason: 'payment_failed' | 'cancelled'): Promise<void> {
     const order = await this.orders.findWithItems(orderId);
@@ -152,6 +232,43 @@ export class OrdersService {
       this.metrics.sagaDuration.observe({ status }, (Date.now() - order.createdAt.getTime()) / 1000);
       return Promise.resolve();
     });
+  }
+
+  private async complete(order: Order, paymentId: string): Promise<void> {
+    const status = OrderStateMachine.apply(order.status, 'complete');
+    await this.orders.setStatus(order.id, status, { paymentId });
+    await this.events.publish(OrderCompleted, {
+      orderId: order.id,
+      userId: order.userId,
+      status,
+      totalCents: order.totalCents,
+    });
+    await this.recordSettledAfterCommit(order, status);
+  }
+
+  /** A repeated or late outcome is logged and counted, and changes nothing; a contradiction raises the alarm. */
+  private ignoreOrAlarm(
+    order: Order,
+    outcome: SettlementOutcome,
+    verdict: Exclude<OutcomeVerdict, 'apply'>,
+    details: Record<string, string | null>,
+  ): void {
+    if (verdict === 'contradiction') return this.alarm(order, outcome, details);
+    this.metrics.outcomesIgnored.inc({ outcome, verdict });
+    this.logger.log({ orderId: order.id, status: order.status, outcome, verdict, ...details }, 'Payment outcome ignored');
+  }
+
+  private alarm(order: Order, outcome: SettlementOutcome, details: Record<string, string | null>): void {
+    this.metrics.contradictions.inc({ outcome, status: order.status });
+    this.logger.error(
+      { orderId: order.id, status: order.status, outcome, ...details },
+      'Payment outcome contradicts the settled order; left unchanged for follow-up',
+    );
+  }
+
+  private unknownOrder(orderId: string, outcome: SettlementOutcome): void {
+    this.metrics.outcomesIgnored.inc({ outcome, verdict: 'unknown_order' });
+    this.logger.warn({ orderId, outcome }, 'Payment outcome for an unknown order; ignored');
   }
 
   private async createReserved(

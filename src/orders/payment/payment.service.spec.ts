@@ -3,7 +3,6 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 
 import type { PaymentConfig } from '../../config';
-import { TransactionRunner } from '../../platform/database/transaction-runner';
 import { ReadinessContributors } from '../../platform/health/readiness-contributors';
 import { MetricsRegistry } from '../../platform/metrics/metrics-registry';
 import { PaymentMetrics } from './payment.metrics';
@@ -12,6 +11,8 @@ import { PaymentGateway } from './payment-gateway';
 import { StandInPaymentGateway } from './stand-in-payment.gateway';
 
 const PAYMENT: PaymentConfig = {
+  provider: 'stand-in',
+  currency: 'usd',
   timeoutMs: 50,
   retries: 2,
   retryBaseMs: 5,
@@ -43,7 +44,6 @@ describe(PaymentService.name, () => {
         HealthIndicatorService,
         { provide: PaymentGateway, useClass: StandInPaymentGateway },
         { provide: ConfigService, useValue: { getOrThrow: () => PAYMENT } },
-        { provide: TransactionRunner, useValue: { afterCommit: (hook: () => Promise<void>) => hook() } },
       ],
     }).compile();
     await moduleRef.init();
@@ -71,6 +71,15 @@ describe(PaymentService.name, () => {
     await expect(sut.charge(charge('tok_declined'))).resolves.toEqual({ status: 'declined', reason: 'card_declined' });
     expect(gatewayCharge).toHaveBeenCalledTimes(1);
     expect(sut.circuitState).toBe('Closed');
+  });
+
+  it('never opens the circuit for declines or unknown payment methods, however many in a row', async () => {
+    for (let i = 0; i < PAYMENT.breakerThreshold * 3; i += 1) {
+      await sut.charge(charge(i % 2 === 0 ? 'tok_declined' : 'tok_made_up'));
+    }
+
+    expect(sut.circuitState).toBe('Closed');
+    await expect(sut.charge(charge('tok_ok'))).resolves.toEqual(expect.objectContaining({ status: 'succeeded' }));
   });
 
   it('retries transient failures until the flaky provider succeeds', async () => {

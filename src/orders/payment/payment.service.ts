@@ -18,10 +18,15 @@ import {
 } from 'cockatiel';
 
 import type { AllConfig, PaymentConfig } from '../../config';
-import { TransactionRunner } from '../../platform/database';
 import { ReadinessContributors } from '../../platform/health';
 import { CIRCUIT_STATE_VALUE, PaymentMetrics } from './payment.metrics';
-import { type ChargeRequest, type ChargeResult, PaymentGateway, TransientPaymentError } from './payment-gateway';
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  PaymentGateway,
+  type RefundRequest,
+  TransientPaymentError,
+} from './payment-gateway';
 
 /** A charge that could not be settled: the provider did not answer, or the circuit is open. */
 export interface PaymentUnavailable {
@@ -37,6 +42,8 @@ const CIRCUIT = 'payment';
  * Charges through the payment port behind cockatiel policies: a timeout per attempt, retries
  * with exponential backoff and jitter for transient failures only (a decline is an answer, not a
  * failure), and a circuit breaker that makes charges fail fast while the provider is down. The
+ * breaker counts provider-side failures only: declines (and payment methods the provider refuses)
+ * are successful calls to it, so no customer's card can open the circuit for everyone else. The
  * circuit's state is exported as a metric and reported by readiness.
  */
 @Injectable()
@@ -51,7 +58,6 @@ export class PaymentService implements OnModuleInit {
     private readonly metrics: PaymentMetrics,
     private readonly readiness: ReadinessContributors,
     private readonly indicators: HealthIndicatorService,
-    private readonly transactions: TransactionRunner,
     config: ConfigService<AllConfig, true>,
   ) {
     const payment = config.getOrThrow('payment', { infer: true });
@@ -84,19 +90,19 @@ export class PaymentService implements OnModuleInit {
   }
 
   /**
-   * Refunds a charge once the current transaction commits (a payment that arrived for an order
-   * cancelled meanwhile). A failed refund is logged and counted for follow-up; it is not retried here.
+   * Gives a charge back at the provider, idempotently (a repeated refund of the same charge is a
+   * no-op there). Throws TransientPaymentError when the provider fails, so the saga step that asked
+   * for it rolls back and is retried by the event transport (and dead-lettered at the end).
    */
-  refundAfterCommit(paymentId: string, orderId: string): Promise<void> {
-    return this.transactions.afterCommit(async () => {
-      try {
-        await this.gateway.refund(paymentId, AbortSignal.timeout(this.refundTimeoutMs));
-        this.metrics.outcomes.inc({ outcome: 'refunded' });
-      } catch (error) {
-        this.metrics.outcomes.inc({ outcome: 'refund_failed' });
-        this.logger.error({ orderId, paymentId, err: error }, 'Refund failed; needs follow-up');
-      }
-    });
+  async refund(request: RefundRequest): Promise<void> {
+    try {
+      await this.gateway.refund(request, AbortSignal.timeout(this.refundTimeoutMs));
+      this.metrics.outcomes.inc({ outcome: 'refunded' });
+    } catch (error) {
+      this.metrics.outcomes.inc({ outcome: 'refund_failed' });
+      this.logger.error({ orderId: request.orderId, paymentId: request.paymentId, err: error }, 'Refund failed');
+      throw error instanceof TransientPaymentError ? error : new TransientPaymentError('refund failed', { cause: error });
+    }
   }
 
   get circuitState(): keyof typeof CircuitState {

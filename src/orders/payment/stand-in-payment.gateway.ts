@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
-import { type ChargeRequest, type ChargeResult, PaymentGateway, TransientPaymentError } from './payment-gateway';
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  PaymentGateway,
+  type RefundRequest,
+  TransientPaymentError,
+} from './payment-gateway';
 
 /** Test payment methods (docs/api.md, Orders): each drives one path of the saga. */
 export const STAND_IN_PAYMENT_METHODS = ['tok_ok', 'tok_declined', 'tok_flaky', 'tok_down'] as const;
@@ -31,9 +37,9 @@ export class StandInPaymentGateway extends PaymentGateway {
     return result;
   }
 
-  async refund(paymentId: string, signal: AbortSignal): Promise<void> {
+  async refund(request: RefundRequest, signal: AbortSignal): Promise<void> {
     await delay(SIMULATED_LATENCY_MS, signal);
-    this.refunded.add(paymentId);
+    this.refunded.add(request.paymentId);
   }
 
   private async decide(request: ChargeRequest, signal: AbortSignal): Promise<ChargeResult> {
