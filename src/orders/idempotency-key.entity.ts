@@ -19,8 +19,9 @@ export class IdempotencyKey {
   @Column({ type: 'integer', nullable: true })
   responseStatus: number | null;
 
-  @Column({ type: 'jsonb', nullable: true })
-  responseBody: unknown;
+  /** The response body exactly as first serialized (text, not jsonb: a replay must keep its key order). */
+  @Column({ type: 'text', nullable: true })
+  responseBody: string | null;
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;

@@ -46,14 +46,18 @@ export class IdempotencyStore {
         'invalid.idempotencyKey',
       );
     }
-    return { status: existing.responseStatus ?? 201, body: existing.responseBody as T };
+    return { status: existing.responseStatus ?? 201, body: JSON.parse(existing.responseBody ?? 'null') as T };
   }
 
-  /** Stores the response for the claimed key, in the same transaction as the work it describes. */
+  /**
+   * Stores the response for the claimed key, in the same transaction as the work it describes, as
+   * the JSON text the client receives: parsing it back keeps every key in place, so the replay is
+   * serialized to the same bytes (JSON text of plain data survives parse and stringify unchanged).
+   */
   async complete<T>(userId: string, key: string, response: StoredResponse<T>): Promise<void> {
     await this.txHost.tx
       .getRepository(IdempotencyKey)
-      .update({ userId, key }, { responseStatus: response.status, responseBody: response.body as object });
+      .update({ userId, key }, { responseStatus: response.status, responseBody: JSON.stringify(response.body) });
   }
 
   /** Keys are kept for a day, like common payment APIs; older ones are forgotten. */

@@ -4,11 +4,14 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /**
  * A loopback TCP proxy in front of a server (Postgres), so a test can take the server away from
  * the app and give it back without touching the server itself. While cut, every connection the
- * app holds is destroyed and new ones are reset as soon as they arrive (and counted).
+ * app holds is destroyed and new ones are reset as soon as they arrive (and counted). While held,
+ * connections stay open but nothing the app sends gets through (a server that stopped answering).
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly upstreams = new Map<Socket, Socket>();
   private open: boolean;
+  private held = false;
   /** Connections reset while the proxy was cut. */
   refused = 0;
 
@@ -54,6 +57,17 @@ export class TcpProxy {
     this.open = true;
   }
 
+  /** A stall: connections stay up, but what clients send waits here (requests hang) until `release`. */
+  hold(): void {
+    this.held = true;
+    for (const [client, upstream] of this.upstreams) client.unpipe(upstream);
+  }
+
+  release(): void {
+    this.held = false;
+    for (const [client, upstream] of this.upstreams) client.pipe(upstream);
+  }
+
   async close(): Promise<void> {
     this.cut();
     this.server.close();
@@ -70,12 +84,14 @@ export class TcpProxy {
     this.sockets.add(client);
     const forget = () => {
       this.sockets.delete(client);
+      this.upstreams.delete(client);
       client.destroy();
       upstream.destroy();
     };
     client.on('error', forget).on('close', forget);
     upstream.on('error', forget).on('close', forget);
-    client.pipe(upstream);
+    this.upstreams.set(client, upstream);
+    if (!this.held) client.pipe(upstream);
     upstream.pipe(client);
   }
 }
