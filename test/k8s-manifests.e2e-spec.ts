@@ -48,7 +48,7 @@ const API_VERSIONS: Record<string, string> = {
   PodDisruptionBudget: 'policy/v1',
 };
 /** Variables whose values are credentials or keys: they belong in the Secret, never the ConfigMap. */
-const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEYS'];
+const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEYS', 'STRIPE_SECRET_KEY'];
 /** Slack between the shutdown drain plus the longest request and the kubelet's SIGKILL. */
 const SHUTDOWN_SLACK_MS = 5_000;
 
@@ -84,6 +84,7 @@ function filledSecret(template: K8sObject): K8sObject {
     JWT_SECRET: randomBytes(48).toString('base64'),
     FIELD_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     FIELD_ENCRYPTION_ACTIVE_KEY: 'k1',
+    STRIPE_SECRET_KEY: `sk_live_${randomBytes(16).toString('hex')}`,
   };
   const keys = Object.keys(dataOf(template));
   return { ...template, stringData: Object.fromEntries(keys.map((key) => [key, values[key] ?? ''])) };
@@ -196,7 +197,9 @@ describe.each([
 
     it('provides every variable that has no default in the app', () => {
       const withoutDefault = SCHEMA_VARIABLES.filter((name) => DEFAULTS[name] === undefined);
-      expect(withoutDefault).toEqual(expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEYS']));
+      expect(withoutDefault).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEYS', 'STRIPE_SECRET_KEY']),
+      );
       expect(withoutDefault.filter((name) => !provided.has(name))).toEqual([]);
     });
 
@@ -222,6 +225,8 @@ describe.each([
       expect(env.NODE_ENV).toBe('production');
       expect(env.DATABASE_MIGRATIONS_RUN).toBe(false);
       expect(env.REDIS_URL).toBeDefined();
+      expect(env.PAYMENT_PROVIDER).toBe('stripe');
+      expect(env.STRIPE_SECRET_KEY).toBeDefined();
     });
 
     it('gives the migration Job the same configuration, valid in production', () => {

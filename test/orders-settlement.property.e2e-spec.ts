@@ -19,7 +19,10 @@ const STOCK = 20;
 const PRICE_CENTS = 1000;
 
 /** One order of a schedule: a card that Stripe accepts or declines, and how many units it takes. */
-const orderArb = fc.record({ card: fc.constantFrom('tok_visa', 'tok_chargeDeclined'), quantity: fc.integer({ min: 1, max: 3 }) });
+const orderArb = fc.record({
+  card: fc.constantFrom('tok_visa', 'tok_chargeDeclined'),
+  quantity: fc.integer({ min: 1, max: 3 }),
+});
 
 /**
  * What happens to the orders besides the saga's own run: the charge step again (a redelivery),

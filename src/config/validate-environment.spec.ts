@@ -7,10 +7,16 @@ import { DEVELOPMENT_FIELD_ENCRYPTION_KEYS, DEVELOPMENT_JWT_SECRET, NodeEnvironm
 import { ConfigValidationError, validateEnvironment } from './validate-environment';
 
 const PRODUCTION_SECRET = 'p'.repeat(48);
+const STRIPE_KEY = 'sk_live_validatedkey01';
 const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('base64');
 /** What production needs besides the variables a case is about. */
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, FIELD_ENCRYPTION_KEYS: `a:${KEY_A}` };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  STRIPE_SECRET_KEY: STRIPE_KEY,
+  JWT_SECRET: PRODUCTION_SECRET,
+  FIELD_ENCRYPTION_KEYS: `a:${KEY_A}`,
+};
 
 /** The message of the ConfigValidationError thrown for `raw`; fails the test when nothing is thrown. */
 function validationMessage(raw: Record<string, string | undefined>): string {
@@ -136,19 +142,27 @@ describe(validateEnvironment.name, () => {
 
   describe('JWT_SECRET in production', () => {
     it('is required', () => {
-      expect(validationMessage({ NODE_ENV: 'production' })).toMatch(/^Invalid configuration: JWT_SECRET /);
+      expect(validationMessage({ NODE_ENV: 'production', STRIPE_SECRET_KEY: STRIPE_KEY })).toMatch(
+        /^Invalid configuration: JWT_SECRET /,
+      );
     });
 
     // Bug: describe() shows only the first constraint, and class-validator lists @MinLength (the
     // lower decorator) before @IsString, so a missing secret reads "must be at least 32 bytes".
     it('says a missing secret is required', () => {
-      expect(validationMessage({ NODE_ENV: 'production' })).toMatch(/JWT_SECRET is required in production/);
+      expect(validationMessage({ NODE_ENV: 'production', STRIPE_SECRET_KEY: STRIPE_KEY })).toMatch(
+        /JWT_SECRET is required in production/,
+      );
     });
 
     it('must be at least 32 characters, and is never echoed', () => {
       const shortSecret = 's'.repeat(31);
 
-      const message = validationMessage({ NODE_ENV: 'production', JWT_SECRET: shortSecret });
+      const message = validationMessage({
+        NODE_ENV: 'production',
+        STRIPE_SECRET_KEY: STRIPE_KEY,
+        JWT_SECRET: shortSecret,
+      });
 
       expect(message).toMatch(/JWT_SECRET must be at least 32/);
       expect(message).not.toContain(shortSecret);
@@ -295,9 +309,9 @@ describe(validateEnvironment.name, () => {
     });
 
     it('is required in production', () => {
-      expect(validationMessage({ NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET })).toMatch(
-        /FIELD_ENCRYPTION_KEYS is required in production/,
-      );
+      expect(
+        validationMessage({ NODE_ENV: 'production', STRIPE_SECRET_KEY: STRIPE_KEY, JWT_SECRET: PRODUCTION_SECRET }),
+      ).toMatch(/FIELD_ENCRYPTION_KEYS is required in production/);
     });
 
     it('may not hold the development key in production, whatever its id', () => {
@@ -367,6 +381,43 @@ describe(validateEnvironment.name, () => {
       ['CORS_ORIGIN_PATTERNS', 'ftp://*.example.com'],
     ])('rejects %s=%s', (variable, value) => {
       expect(validationMessage({ [variable]: value })).toContain(variable);
+    });
+  });
+  describe('payment provider', () => {
+    it('uses the stand-in outside production and needs no Stripe key for it', () => {
+      expect(sut({}).PAYMENT_PROVIDER).toBe('stand-in');
+      expect(sut({ NODE_ENV: 'test' }).STRIPE_SECRET_KEY).toBeUndefined();
+    });
+
+    it('defaults to stripe in production, which then needs the key', () => {
+      expect(sut(PRODUCTION).PAYMENT_PROVIDER).toBe('stripe');
+      const { STRIPE_SECRET_KEY: _key, ...withoutKey } = PRODUCTION;
+      expect(validationMessage(withoutKey)).toBe(
+        'Invalid configuration: STRIPE_SECRET_KEY is required with PAYMENT_PROVIDER=stripe (and in production)',
+      );
+    });
+
+    it('refuses the stand-in in production, key or not', () => {
+      expect(validationMessage({ ...PRODUCTION, PAYMENT_PROVIDER: 'stand-in' })).toMatch(
+        /^Invalid configuration: PAYMENT_PROVIDER must be stripe in production/,
+      );
+    });
+
+    it('needs a key for stripe in any environment, and refuses a publishable key without echoing it', () => {
+      expect(validationMessage({ PAYMENT_PROVIDER: 'stripe' })).toMatch(/STRIPE_SECRET_KEY is required/);
+      const message = validationMessage({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'pk_live_abcdefgh123' });
+      expect(message).toMatch(/STRIPE_SECRET_KEY must be a Stripe secret key/);
+      expect(message).not.toContain('pk_live_abcdefgh123');
+    });
+
+    it('takes STRIPE_API_URL as a base URL only', () => {
+      expect(sut({ STRIPE_API_URL: 'http://127.0.0.1:12111' }).STRIPE_API_URL).toBe('http://127.0.0.1:12111');
+      expect(validationMessage({ STRIPE_API_URL: 'http://127.0.0.1:12111/v1' })).toMatch(/STRIPE_API_URL must be/);
+    });
+
+    it('takes a lower-case three-letter currency', () => {
+      expect(sut({}).PAYMENT_CURRENCY).toBe('usd');
+      expect(validationMessage({ PAYMENT_CURRENCY: 'EUR' })).toMatch(/PAYMENT_CURRENCY must be/);
     });
   });
 });

@@ -160,7 +160,12 @@ export class OrdersService {
       this.logger.log({ orderId, status }, 'Order no longer pending; not charging');
       return;
     }
-    const outcome = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod, idempotencyKey: orderId });
+    const outcome = await this.payments.charge({
+      orderId,
+      amountCents: totalCents,
+      paymentMethod,
+      idempotencyKey: orderId,
+    });
     if (outcome.status === 'succeeded') {
       await this.events.publish(PaymentSucceeded, { orderId, paymentId: outcome.paymentId, amountCents: totalCents });
     } else {
@@ -255,7 +260,10 @@ export class OrdersService {
   ): void {
     if (verdict === 'contradiction') return this.alarm(order, outcome, details);
     this.metrics.outcomesIgnored.inc({ outcome, verdict });
-    this.logger.log({ orderId: order.id, status: order.status, outcome, verdict, ...details }, 'Payment outcome ignored');
+    this.logger.log(
+      { orderId: order.id, status: order.status, outcome, verdict, ...details },
+      'Payment outcome ignored',
+    );
   }
 
   private alarm(order: Order, outcome: SettlementOutcome, details: Record<string, string | null>): void {

@@ -1,5 +1,14 @@
 import { spawnApp } from '../support/app-process';
 
+/** Stripe settings that pass validation, for cases about another variable. */
+const STRIPE = { STRIPE_SECRET_KEY: 'sk_live_configurationcheck' };
+/** Production with every other required secret in place. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'p'.repeat(48),
+  FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`,
+};
+
 /** A bad setting stops the process at once with one line naming the variable. */
 describe('Start-up configuration errors', () => {
   it.each([
@@ -11,14 +20,29 @@ describe('Start-up configuration errors', () => {
     ],
     [
       'JWT_SECRET',
-      { NODE_ENV: 'production', JWT_SECRET: 'too-short', FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=` },
+      { NODE_ENV: 'production', JWT_SECRET: 'too-short', FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`, ...STRIPE },
       /^Invalid configuration: JWT_SECRET must be at least 32 bytes$/,
     ],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [
       'FIELD_ENCRYPTION_KEYS',
-      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48) },
+      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), ...STRIPE },
       /^Invalid configuration: FIELD_ENCRYPTION_KEYS is required in production$/,
+    ],
+    [
+      'PAYMENT_PROVIDER',
+      { ...PRODUCTION, ...STRIPE, PAYMENT_PROVIDER: 'stand-in' },
+      /^Invalid configuration: PAYMENT_PROVIDER must be stripe in production/,
+    ],
+    [
+      'STRIPE_SECRET_KEY',
+      PRODUCTION,
+      /^Invalid configuration: STRIPE_SECRET_KEY is required with PAYMENT_PROVIDER=stripe \(and in production\)$/,
+    ],
+    [
+      'STRIPE_SECRET_KEY',
+      { ...PRODUCTION, STRIPE_SECRET_KEY: 'pk_live_publishable0123' },
+      /^Invalid configuration: STRIPE_SECRET_KEY must be a Stripe secret key/,
     ],
   ])('exits non-zero with one line naming %s', async (_name, env, message) => {
     const app = await spawnApp(env);

@@ -101,7 +101,9 @@ export class PaymentService implements OnModuleInit {
     } catch (error) {
       this.metrics.outcomes.inc({ outcome: 'refund_failed' });
       this.logger.error({ orderId: request.orderId, paymentId: request.paymentId, err: error }, 'Refund failed');
-      throw error instanceof TransientPaymentError ? error : new TransientPaymentError('refund failed', { cause: error });
+      throw error instanceof TransientPaymentError
+        ? error
+        : new TransientPaymentError('refund failed', { cause: error });
     }
   }
 
