@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import fc from 'fast-check';
 
-import { RequestContextService } from '../src/common/context/request-context.service';
 import { Role } from '../src/common/access/roles';
+import { RequestContextService } from '../src/common/context/request-context.service';
 import type { InventoryReservedPayload } from '../src/orders/events/order-events';
 import { OrdersService } from '../src/orders/orders.service';
 import { PaymentService } from '../src/orders/payment/payment.service';

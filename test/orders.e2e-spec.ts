@@ -247,6 +247,35 @@ describe('Orders: placement, reads and cancellation', () => {
       expect(await stockOf(sut, product.id)).toBe(98);
     });
 
+    it('replays the first response byte for byte (status, body, key order), even after the order settled', async () => {
+      const [mug, cup] = await Promise.all([
+        createProduct(sut, staff, { stock: 100 }),
+        createProduct(sut, staff, { stock: 100 }),
+      ]);
+      const key = `checkout-${randomUUID()}`;
+      const lines = [
+        { productId: mug.id, quantity: 2 },
+        { productId: cup.id, quantity: 1 },
+      ];
+      const send = () =>
+        sut
+          .http()
+          .post('/api/v1/orders')
+          .auth(alice.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send({ items: lines, paymentMethod: 'tok_ok', notes: 'Ring twice' });
+
+      const first = await send().expect(201);
+      await settledOrder(sut, alice, first.body.data.id as string);
+      const replay = await send();
+
+      expect(replay.status).toBe(first.status);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.headers['content-type']).toBe(first.headers['content-type']);
+      expect(replay.text).toBe(first.text);
+      expect(Object.keys(JSON.parse(replay.text).data)).toEqual(Object.keys(first.body.data));
+    });
+
     it('refuses the same key with a different body (422)', async () => {
       const product = await createProduct(sut, staff, { stock: 100 });
       const key = `checkout-${randomUUID()}`;

@@ -112,10 +112,9 @@ describe('Payments through Stripe (emulated)', () => {
 
   it('refunds at the provider an order cancelled while its charge was in flight', async () => {
     proxy.hold();
-    let orderId = '';
-    let productId = '';
+    const placing = place('tok_visa');
     try {
-      ({ orderId, productId } = await place('tok_visa'));
+      const { orderId } = await placing;
       await eventually(() => attemptsFor(orderId) > 0, 10_000, 'charge in flight');
       const cancelled = await sut
         .http()
@@ -126,6 +125,7 @@ describe('Payments through Stripe (emulated)', () => {
     } finally {
       proxy.release();
     }
+    const { orderId, productId } = await placing;
 
     const [charge] = await eventually(async () => {
       const found = await emulator.chargesFor(orderId);
