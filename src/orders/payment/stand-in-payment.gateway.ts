@@ -18,9 +18,11 @@ const FLAKY_FAILURES = 2;
 const SIMULATED_LATENCY_MS = 5;
 
 /**
- * The built-in stand-in for a real provider: `tok_ok` succeeds, `tok_declined` is declined,
- * `tok_flaky` fails transiently twice per charge then succeeds, `tok_down` never answers (only
- * the caller's timeout ends it). Charges are idempotent by key, like a real provider's.
+ * The built-in stand-in for a real provider, for development and tests only (production refuses
+ * it: it takes no money). `tok_ok` succeeds, `tok_declined` is declined, `tok_flaky` fails
+ * transiently twice per charge then succeeds, `tok_down` never answers (only the caller's timeout
+ * ends it, and it counts against the breaker like a provider outage). Charges are idempotent by
+ * key, like a real provider's.
  */
 @Injectable()
 export class StandInPaymentGateway extends PaymentGateway {
