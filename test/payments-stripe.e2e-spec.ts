@@ -96,6 +96,18 @@ describe('Payments through Stripe (emulated)', () => {
     expect((await emulator.chargesFor(orderId)).filter(isKept)).toEqual([]);
   });
 
+  it('fails a charge Stripe refuses for its content (amount too small) at once, as an answer, not an outage', async () => {
+    const product = await createProduct(sut, staff, { stock: 10, priceCents: 30 });
+    const response = await placeOrder(sut, customer, [{ productId: product.id, quantity: 1 }], 'tok_visa').expect(201);
+    const orderId = response.body.data.id as string;
+
+    expect(await settledOrder(sut, customer, orderId)).toEqual(
+      expect.objectContaining({ status: 'payment_failed', failureReason: 'amount_too_small' }),
+    );
+    expect(attemptsFor(orderId)).toBe(1);
+    expect(await stockOf(sut, product.id)).toBe(10);
+  });
+
   it.each(['tok_500', 'tok_429'])(
     'retries a provider failure (%s), then fails the order cleanly with its stock back',
     async (token) => {
@@ -175,5 +187,56 @@ describe('Payments through Stripe (emulated)', () => {
     expect(charge.refunded).toBe(false);
     expect(isKept(charge)).toBe(true);
     expect(await settledOrder(sut, customer, orderId)).toEqual(expect.objectContaining({ status: 'completed' }));
+  });
+});
+
+describe('The payment circuit with Stripe (emulated)', () => {
+  const THRESHOLD = 2;
+  let emulator: StripeEmulator;
+  let sut: TestApp;
+  let staff: Actor;
+  let customer: Actor;
+
+  beforeAll(async () => {
+    emulator = await startStripeEmulator();
+    sut = await createTestApp({
+      env: {
+        ...emulator.env,
+        PAYMENT_RETRIES: '0',
+        PAYMENT_BREAKER_THRESHOLD: String(THRESHOLD),
+        PAYMENT_BREAKER_HALF_OPEN_MS: '60000',
+        EVENT_RETRY_BASE_MS: '20',
+      },
+    });
+    staff = await actorWithRole(sut, Role.Staff);
+    customer = await actorWithRole(sut, Role.Customer);
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+    await emulator?.close();
+  });
+
+  async function settle(paymentMethod: string): Promise<Record<string, unknown>> {
+    const product = await createProduct(sut, staff, { stock: 10, priceCents: 1250 });
+    const response = await placeOrder(sut, customer, [{ productId: product.id, quantity: 1 }], paymentMethod).expect(
+      201,
+    );
+    return settledOrder(sut, customer, response.body.data.id as string);
+  }
+
+  it('stays closed through any number of declines, and opens only for provider failures', async () => {
+    for (let i = 0; i < THRESHOLD * 3; i += 1) {
+      expect(await settle('tok_chargeDeclined')).toEqual(expect.objectContaining({ status: 'payment_failed' }));
+    }
+    expect(await metricValue(sut.app, 'circuit_breaker_state', { circuit: 'payment' })).toBe(0);
+    expect(await settle('tok_visa')).toEqual(expect.objectContaining({ status: 'completed' }));
+
+    for (let i = 0; i < THRESHOLD; i += 1) await settle('tok_500');
+
+    expect(await metricValue(sut.app, 'circuit_breaker_state', { circuit: 'payment' })).toBe(2);
+    expect(await settle('tok_visa')).toEqual(
+      expect.objectContaining({ status: 'payment_failed', failureReason: 'circuit_open' }),
+    );
   });
 });
