@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 
 import Stripe from 'stripe';
-
-import { eventually } from './eventually';
 
 /** Any key of the test-mode shape: the emulator accepts every `sk_test_…` key. */
 const SECRET_KEY = 'sk_test_emulatedcommerce';
@@ -23,22 +20,22 @@ export interface StripeEmulator {
 
 /**
  * Runs `stripe-stateful-mock` (an independent Stripe emulator: charges, refunds, idempotency keys,
- * test tokens) as a child process on a free loopback port, and waits until it answers.
+ * test tokens) as a child process on a free loopback port, once it listens.
  */
 export async function startStripeEmulator(): Promise<StripeEmulator> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve('stripe-stateful-mock/dist/cli.js')], {
-    env: { PORT: String(port), LOG_LEVEL: 'warn', PATH: process.env.PATH },
-    stdio: 'ignore',
+  // The package's own CLI listens on every interface; this binds the same app to loopback only.
+  const script = `const app = require(${JSON.stringify(require.resolve('stripe-stateful-mock'))}).createExpressApp();
+    const server = app.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await portOf(child).catch(async (error: unknown) => {
+    await stop(child);
+    throw error;
   });
   const url = `http://127.0.0.1:${port}`;
   const stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
-  try {
-    await eventually(() => stripe.charges.list({ limit: 1 }).then(() => true), 15_000, 'Stripe emulator ready');
-  } catch (error) {
-    await stop(child);
-    throw error;
-  }
   const charges = async () => (await stripe.charges.list()).data;
   return {
     env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_URL: url },
@@ -54,15 +51,15 @@ export function isKept(charge: Stripe.Charge): boolean {
   return charge.status === 'succeeded' && charge.amount_refunded === 0;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
+/** The port the child prints once it listens. */
+async function portOf(child: ChildProcess): Promise<number> {
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`Stripe emulator exited with ${String(code)} before listening`);
+  });
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('no stdout from the Stripe emulator');
+  const [line] = (await Promise.race([once(stdout, 'data'), exited])) as [Buffer];
+  return Number(line.toString().trim());
 }
 
 async function stop(child: ChildProcess): Promise<void> {
