@@ -151,7 +151,7 @@ export class OrdersService {
    * Saga step after the stock is reserved: charge the customer, then record the outcome as
    * `payment.succeeded` or `payment.failed`. It calls the provider, so it holds no transaction; run
    * twice, it charges once (the order id is the provider's idempotency key) and the second outcome
-   * is a repeat that settleX ignores.
+   * is a repeat that settlePaid / settleFailed ignore.
    */
   async collectPayment(reserved: InventoryReservedPayload): Promise<void> {
     const { orderId, totalCents, paymentMethod } = reserved;
@@ -187,16 +187,15 @@ export class OrdersService {
       if (!order) return this.unknownOrder(orderId, 'succeeded');
       const verdict = OrderStateMachine.judge(order.status, 'succeeded');
       if (verdict === 'apply') return this.complete(order, paymentId);
-      // A second, different charge for a completed order: the idempotency key should make it impossible.
-      const secondCharge = verdict === 'repeat' && order.paymentId !== paymentId;
-      this.ignoreOrAlarm(order, 'succeeded', secondCharge ? 'contradiction' : verdict, {
+      // Only the charge a completed order holds is kept; any other money taken for this order goes back.
+      const kept = verdict === 'repeat' && order.paymentId === paymentId;
+      // A second, different charge for a completed order should be impossible (same idempotency key): an alarm.
+      await this.ignoreOrAlarm(order, 'succeeded', verdict === 'repeat' && !kept ? 'contradiction' : verdict, {
         paymentId,
         storedPaymentId: order.paymentId,
+        refunded: String(!kept),
       });
-      // Only the very charge the order holds is kept; any other money taken for it goes back.
-      if (verdict !== 'repeat' || secondCharge) {
-        await this.payments.refund({ orderId, paymentId, idempotencyKey: `refund:${paymentId}` });
-      }
+      if (!kept) await this.payments.refund({ orderId, paymentId, idempotencyKey: `refund:${paymentId}` });
     });
   }
 
@@ -251,32 +250,35 @@ export class OrdersService {
     await this.recordSettledAfterCommit(order, status);
   }
 
-  /** A repeated or late outcome is logged and counted, and changes nothing; a contradiction raises the alarm. */
+  /**
+   * A repeated or late outcome changes no status and is counted; a contradiction raises the alarm.
+   * Both are recorded once the step commits, so a step retried after a conflict counts once.
+   */
   private ignoreOrAlarm(
     order: Order,
     outcome: SettlementOutcome,
     verdict: Exclude<OutcomeVerdict, 'apply'>,
     details: Record<string, string | null>,
-  ): void {
-    if (verdict === 'contradiction') return this.alarm(order, outcome, details);
-    this.metrics.outcomesIgnored.inc({ outcome, verdict });
-    this.logger.log(
-      { orderId: order.id, status: order.status, outcome, verdict, ...details },
-      'Payment outcome ignored',
-    );
+  ): Promise<void> {
+    const fields = { orderId: order.id, status: order.status, outcome, verdict, ...details };
+    return this.transactions.afterCommit(() => {
+      if (verdict === 'contradiction') {
+        this.metrics.contradictions.inc({ outcome, status: order.status });
+        this.logger.error(fields, 'Payment outcome contradicts the settled order; status left unchanged');
+      } else {
+        this.metrics.outcomesIgnored.inc({ outcome, verdict });
+        this.logger.log(fields, 'Payment outcome for a settled order; status unchanged');
+      }
+      return Promise.resolve();
+    });
   }
 
-  private alarm(order: Order, outcome: SettlementOutcome, details: Record<string, string | null>): void {
-    this.metrics.contradictions.inc({ outcome, status: order.status });
-    this.logger.error(
-      { orderId: order.id, status: order.status, outcome, ...details },
-      'Payment outcome contradicts the settled order; left unchanged for follow-up',
-    );
-  }
-
-  private unknownOrder(orderId: string, outcome: SettlementOutcome): void {
-    this.metrics.outcomesIgnored.inc({ outcome, verdict: 'unknown_order' });
-    this.logger.warn({ orderId, outcome }, 'Payment outcome for an unknown order; ignored');
+  private unknownOrder(orderId: string, outcome: SettlementOutcome): Promise<void> {
+    return this.transactions.afterCommit(() => {
+      this.metrics.outcomesIgnored.inc({ outcome, verdict: 'unknown_order' });
+      this.logger.warn({ orderId, outcome }, 'Payment outcome for an unknown order; ignored');
+      return Promise.resolve();
+    });
   }
 
   private async createReserved(
