@@ -139,13 +139,15 @@ describe('The order saga', () => {
 });
 
 describe('The order saga while the payment provider is down', () => {
+  const HALF_OPEN_MS = 6000;
   let sut: TestApp;
   let staff: Actor;
   let customer: Actor;
 
   beforeAll(async () => {
     sut = await createTestApp({
-      env: { ...SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '3', PAYMENT_BREAKER_HALF_OPEN_MS: '2000' },
+      // The circuit must stay open from the second failed order to the fast-failed one, even on a busy machine.
+      env: { ...SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '3', PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
     });
     staff = await actorWithRole(sut, Role.Staff);
     customer = await actorWithRole(sut, Role.Customer);
@@ -177,7 +179,7 @@ describe('The order saga while the payment provider is down', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await metricValue(sut.app, 'circuit_breaker_state', { circuit: 'payment' })).toBe(2);
 
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_MS + 100));
     const recovered = (await placeOrder(sut, customer, [{ productId: product.id, quantity: 1 }], 'tok_ok').expect(201))
       .body.data;
     expect(await settledOrder(sut, customer, recovered.id)).toEqual(expect.objectContaining({ status: 'completed' }));
