@@ -230,6 +230,7 @@ describe('Security headers in production', () => {
         NODE_ENV: 'production',
         JWT_SECRET: randomBytes(48).toString('base64'),
         FIELD_ENCRYPTION_KEYS: `p1:${randomBytes(32).toString('base64')}`,
+        METRICS_PUBLIC: 'true',
       },
     });
   });
