@@ -25,6 +25,10 @@ export class RefreshToken {
   @Column({ type: 'timestamptz', precision: 3 })
   expiresAt: Date;
 
+  /** When the whole session ends, however often it is refreshed (the same on every token of a family). */
+  @Column({ type: 'timestamptz', precision: 3 })
+  sessionExpiresAt: Date;
+
   /** When it was exchanged for a new pair; presenting it again after that is theft. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   consumedAt: Date | null;

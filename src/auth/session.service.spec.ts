@@ -31,7 +31,7 @@ describe(SessionService.name, () => {
   beforeEach(async () => {
     tokens = {
       verifyRefreshToken: jest.fn().mockReturnValue(REFRESH_CLAIMS),
-      issueRefreshToken: jest.fn((_subject, jti: string = 'fresh') => ({
+      issueRefreshToken: jest.fn((_subject, _sessionEndsAt: number, jti: string = 'fresh') => ({
         token: `refresh-${jti}`,
         jti,
         expiresIn: 3600,
@@ -40,9 +40,10 @@ describe(SessionService.name, () => {
       issueAccessToken: jest.fn().mockReturnValue({ token: 'access', jti: 'a1', expiresIn: 900, expiresAt: 2e9 }),
     };
     Object.defineProperty(tokens, 'accessTokenTtlSeconds', { value: 900 });
+    Object.defineProperty(tokens, 'sessionMaxSeconds', { value: 2_592_000 });
     ledger = {
       insert: jest.fn().mockResolvedValue(undefined),
-      consume: jest.fn().mockResolvedValue({ familyId: FAMILY, userId: USER_ID }),
+      consume: jest.fn().mockResolvedValue({ familyId: FAMILY, userId: USER_ID, sessionExpiresAt: new Date(2e12) }),
       findByJti: jest.fn().mockResolvedValue(null),
       findAnyOfFamily: jest.fn().mockResolvedValue({ userId: USER_ID }),
       revokeFamily: jest.fn().mockResolvedValue(1),
@@ -89,6 +90,7 @@ describe(SessionService.name, () => {
         familyId: pair.sessionId,
         userId: USER_ID,
         expiresAt: new Date(2e12),
+        sessionExpiresAt: expect.any(Date) as Date,
       });
     });
   });

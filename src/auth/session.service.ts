@@ -51,7 +51,8 @@ export class SessionService {
 
   /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
   async start(user: AuthenticatedUser): Promise<TokenPair> {
-    return this.issuePair(user, randomUUID());
+    const sessionEndsAt = Math.floor(Date.now() / 1000) + this.tokens.sessionMaxSeconds;
+    return this.issuePair(user, randomUUID(), new Date(sessionEndsAt * 1000));
   }
 
   /**
@@ -121,7 +122,8 @@ export class SessionService {
     }
     const user = await this.users.findActiveById(consumed.userId);
     if (!user || user.tokenVersion !== claims.ver) return this.revokeAndReject(consumed.familyId, 'stale_session');
-    return { kind: 'rotated', pair: await this.issuePair(user, consumed.familyId, newJti) };
+    // The successor inherits the session's end: rotation never extends a sign-in (JWT_SESSION_MAX_SECONDS).
+    return { kind: 'rotated', pair: await this.issuePair(user, consumed.familyId, consumed.sessionExpiresAt, newJti) };
   }
 
   /** Why a presented token could not be consumed; reuse of a consumed one revokes its family. */
@@ -146,15 +148,22 @@ export class SessionService {
     return { kind: 'rejected', reason, familyId };
   }
 
-  private async issuePair(user: AuthenticatedUser, sessionId: string, refreshJti?: string): Promise<TokenPair> {
+  private async issuePair(
+    user: AuthenticatedUser,
+    sessionId: string,
+    sessionExpiresAt: Date,
+    refreshJti?: string,
+  ): Promise<TokenPair> {
     const subject = { userId: user.id, role: user.role, tokenVersion: user.tokenVersion, sessionId };
-    const refresh = this.tokens.issueRefreshToken(subject, refreshJti);
-    const access = this.tokens.issueAccessToken(subject);
+    const sessionEndsAt = Math.floor(sessionExpiresAt.getTime() / 1000);
+    const refresh = this.tokens.issueRefreshToken(subject, sessionEndsAt, refreshJti);
+    const access = this.tokens.issueAccessToken(subject, sessionEndsAt);
     await this.refreshTokens.insert({
       jti: refresh.jti,
       familyId: sessionId,
       userId: user.id,
       expiresAt: new Date(refresh.expiresAt * 1000),
+      sessionExpiresAt,
     });
     return {
       accessToken: access.token,

@@ -71,13 +71,22 @@ export class TokenService {
     return this.config.accessTokenTtlSeconds;
   }
 
-  issueAccessToken(subject: TokenSubject): IssuedToken {
-    return this.sign({ role: subject.role }, 'access', subject, this.config.accessTokenTtlSeconds, randomUUID());
+  get sessionMaxSeconds(): number {
+    return this.config.sessionMaxSeconds;
   }
 
-  /** `jti` may be chosen by the caller, so the ledger can link a consumed token to its successor first. */
-  issueRefreshToken(subject: Omit<TokenSubject, 'role'>, jti: string = randomUUID()): IssuedToken {
-    return this.sign({}, 'refresh', subject, this.config.refreshTokenTtlSeconds, jti);
+  /** An access token living its configured lifetime, or less when its session ends sooner (Unix seconds). */
+  issueAccessToken(subject: TokenSubject, sessionEndsAt: number): IssuedToken {
+    const ttl = cappedTtl(this.config.accessTokenTtlSeconds, sessionEndsAt);
+    return this.sign({ role: subject.role }, 'access', subject, ttl, randomUUID());
+  }
+
+  /**
+   * A refresh token that never outlives its session. `jti` may be chosen by the caller, so the
+   * ledger can link a consumed token to its successor first.
+   */
+  issueRefreshToken(subject: Omit<TokenSubject, 'role'>, sessionEndsAt: number, jti: string = randomUUID()): IssuedToken {
+    return this.sign({}, 'refresh', subject, cappedTtl(this.config.refreshTokenTtlSeconds, sessionEndsAt), jti);
   }
 
   /** The claims of a valid access token; AuthenticationException for anything else. */
@@ -136,4 +145,11 @@ export class TokenService {
     if (!wellFormed) throw new AuthenticationException('wrong_token_type');
     return claims;
   }
+}
+
+/** The configured lifetime, shortened so the token expires no later than `endsAt` (Unix seconds). */
+function cappedTtl(ttlSeconds: number, endsAt: number): number {
+  const remaining = endsAt - Math.floor(Date.now() / 1000);
+  if (remaining <= 0) throw new AuthenticationException('session_expired');
+  return Math.min(ttlSeconds, remaining);
 }
