@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/sw
 import type { Request, Response } from 'express';
 
 import type { Principal } from '../common/access/principal';
-import { CurrentUser, Public } from '../common/decorators';
+import { OptionalUser, Public } from '../common/decorators';
 import { AuthenticationException, ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
 import { AccountRateLimit, AuthRateLimit } from '../platform/rate-limit';
@@ -92,18 +92,39 @@ export class AuthController {
     return this.cookies.renew(response, await this.auth.refresh(cookie), csrfToken);
   }
 
+  // Public so a client whose access token has expired can still end its session with the refresh
+  // token; the handler insists on one credential or the other.
+  @Public()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the session: the access token and the refresh tokens stop working at once' })
+  @ApiOperation({
+    summary: 'End the session: the access token and the refresh tokens stop working at once',
+    description:
+      'Send the access token, the refresh token (body or cookie), or both; no body is needed. A cookie-mode ' +
+      'logout needs `X-CSRF-Token`.',
+  })
   @ApiErrors(ErrorCode.AuthenticationError, ErrorCode.ValidationError, ErrorCode.CsrfInvalid)
   async logout(
-    @CurrentUser() principal: Principal,
+    @OptionalUser() principal: Principal | undefined,
     @Body() body: RefreshTokenDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.auth.logout(principal, body.refreshToken ?? this.cookies.refreshTokenOf(request));
+    const cookie = this.cookies.refreshTokenOf(request);
+    const refreshToken = body.refreshToken ?? cookie;
+    if (!principal && refreshToken === undefined) throw new AuthenticationException('missing_credentials');
+    // A cookie is sent by the browser on its own: ending a session with one needs the session's CSRF token,
+    // or any site could sign the user out.
+    const cookieSession = principal
+      ? principal.viaCookie
+        ? principal.sessionId
+        : undefined
+      : body.refreshToken === undefined
+        ? this.auth.sessionOfRefreshToken(cookie)
+        : undefined;
+    if (cookieSession !== undefined) this.cookies.requireCsrf(request, cookieSession);
+    await this.auth.logout(principal, refreshToken);
     this.cookies.clear(response);
   }
 
