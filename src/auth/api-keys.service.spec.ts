@@ -38,6 +38,9 @@ describe(ApiKeysService.name, () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     keys = {
       countActiveOf: jest.fn().mockResolvedValue(0),
+      lockKeysOf: jest.fn().mockResolvedValue(undefined),
+      isUsableForUpdate: jest.fn().mockResolvedValue(true),
+      revokeMintedBy: jest.fn().mockResolvedValue([]),
       insert: jest.fn((key: Record<string, unknown>) =>
         Promise.resolve({ ...key, lastUsedAt: null, revokedAt: null, createdAt: CREATED_AT }),
       ),
@@ -136,12 +139,17 @@ describe(ApiKeysService.name, () => {
   });
 
   describe('revoke', () => {
-    it('revokes the caller’s key, audits it and drops its cached credential', async () => {
+    it('revokes the caller’s key and those minted with it, audits it and drops their cached credentials', async () => {
+      keys.revokeMintedBy.mockResolvedValue(['child-id']);
+
       await sut.revoke(STAFF, 'key-id');
 
       expect(keys.revoke).toHaveBeenCalledWith('key-id', USER_ID);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ action: AuditAction.ApiKeyRevoked }));
-      expect(cache.invalidateTags).toHaveBeenCalledWith('api-key:key-id');
+      expect(keys.revokeMintedBy).toHaveBeenCalledWith('key-id');
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: AuditAction.ApiKeyRevoked, details: { alsoRevoked: ['child-id'] } }),
+      );
+      expect(cache.invalidateTags).toHaveBeenCalledWith('api-key:key-id', 'api-key:child-id');
     });
 
     it('answers 404 for a key that is not the caller’s', async () => {

@@ -61,7 +61,9 @@ export class ApiKeysService {
 
   /**
    * Creates a key for the caller. Every permission asked for must be one the caller has with the
-   * credential in use (so a key cannot mint a broader key): otherwise 403 naming the others.
+   * credential in use (so a key cannot mint a broader key): otherwise 403 naming the others. A key
+   * minted with a key never outlives it (no expiry asked: it inherits the minting key's) and is
+   * revoked with it. At most MAX_ACTIVE_API_KEYS, counted under a per-user lock.
    */
   async create(principal: Principal, input: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     const notHeld = input.permissions.filter((permission) => !this.access.can(principal, permission));
@@ -71,11 +73,14 @@ export class ApiKeysService {
         'An API key can only be given permissions you have',
       );
     }
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
-      throw ValidationException.forField(['body', 'expiresAt'], 'must be in the future', 'invalid.expiresAt');
-    }
+    const expiresAt = expiryOfNewKey(principal, input.expiresAt);
+    const mintedById = principal.method === 'api_key' ? principal.credentialId : null;
     const generated = generateApiKey();
     const key = await this.transactions.run(async () => {
+      await this.keys.lockKeysOf(principal.userId);
+      if (mintedById !== null && !(await this.keys.isUsableForUpdate(mintedById))) {
+        throw new AuthenticationException('api_key_revoked');
+      }
       if ((await this.keys.countActiveOf(principal.userId, new Date())) >= MAX_ACTIVE_API_KEYS) {
         throw new BusinessRuleException(`At most ${MAX_ACTIVE_API_KEYS} active API keys per user`, {
           limit: MAX_ACTIVE_API_KEYS,
@@ -87,13 +92,19 @@ export class ApiKeysService {
         name: input.name,
         secretHash: generated.secretHash,
         permissions: input.permissions,
-        expiresAt: input.expiresAt ?? null,
+        expiresAt,
+        mintedById,
       });
       await this.audit.record({
         action: AuditAction.ApiKeyCreated,
         resourceType: AuditResource.ApiKey,
         resourceId: created.id,
-        details: { name: created.name, permissions: created.permissions, expiresAt: created.expiresAt },
+        details: {
+          name: created.name,
+          permissions: created.permissions,
+          expiresAt: created.expiresAt,
+          mintedById: created.mintedById,
+        },
       });
       return created;
     });
@@ -115,8 +126,9 @@ export class ApiKeysService {
   }
 
   /**
-   * Revokes one of the caller's keys (audited); it stops working at once on every replica.
-   * Someone else's key is a 404; revoking a revoked key again changes nothing.
+   * Revokes one of the caller's keys, and every key minted with it (audited); they stop working
+   * at once on every replica. Someone else's key is a 404; revoking a revoked key again changes
+   * nothing.
    */
   async revoke(principal: Principal, id: string): Promise<void> {
     await this.transactions.run(async () => {
@@ -124,12 +136,14 @@ export class ApiKeysService {
         if (await this.keys.exists(id, principal.userId)) return;
         throw new ResourceNotFoundException('ApiKey', id);
       }
+      const minted = await this.keys.revokeMintedBy(id);
       await this.audit.record({
         action: AuditAction.ApiKeyRevoked,
         resourceType: AuditResource.ApiKey,
         resourceId: id,
+        details: { alsoRevoked: minted },
       });
-      await this.transactions.afterCommit(() => this.cache.invalidateTags(apiKeyCacheTag(id)));
+      await this.transactions.afterCommit(() => this.cache.invalidateTags(...[id, ...minted].map(apiKeyCacheTag)));
     });
     this.logger.log({ apiKeyId: id }, 'API key revoked');
   }
@@ -191,4 +205,26 @@ export class ApiKeysService {
       );
     }
   }
+}
+
+/**
+ * The expiry of a new key: the one asked for, which must be in the future and, for a key minted
+ * with a key, no later than that key's; a key minted with an expiring key inherits its expiry.
+ */
+function expiryOfNewKey(principal: Principal, asked: Date | undefined): Date | null {
+  if (asked && asked.getTime() <= Date.now()) {
+    throw ValidationException.forField(['body', 'expiresAt'], 'must be in the future', 'invalid.expiresAt');
+  }
+  // Unix seconds: the precision a key's expiry is compared at.
+  const ceiling = principal.method === 'api_key' ? principal.expiresAt : undefined;
+  if (ceiling === undefined) return asked ?? null;
+  if (!asked) return new Date(ceiling * 1000);
+  if (Math.floor(asked.getTime() / 1000) > ceiling) {
+    throw ValidationException.forField(
+      ['body', 'expiresAt'],
+      'must not be later than the expiry of the API key in use',
+      'invalid.expiresAt',
+    );
+  }
+  return asked;
 }
