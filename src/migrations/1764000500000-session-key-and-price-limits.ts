@@ -25,7 +25,6 @@ export class SessionKeyAndPriceLimits1764000500000 implements MigrationInterface
     await queryRunner.query(`CREATE INDEX "ix_api_keys_minted_by_id" ON "api_keys" ("minted_by_id")`);
     await queryRunner.query(`ALTER TABLE "products" ADD "reference_price_cents" integer`);
     await queryRunner.query(`UPDATE "products" SET "reference_price_cents" = "price_cents"`);
-    await queryRunner.query(`ALTER TABLE "products" ALTER COLUMN "reference_price_cents" SET NOT NULL`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
