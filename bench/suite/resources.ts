@@ -68,7 +68,15 @@ export async function embeddedReadyMs(scratch: Scratch, placement: CpuPlacement)
     {
       name: 'app-embedded',
       args: [APP_MAIN],
-      env: { NODE_ENV, JWT_SECRET, FIELD_ENCRYPTION_KEYS, LOG_LEVEL, LOG_FORMAT, METRICS_PUBLIC, EMBEDDED_DB_DIR: 'memory' },
+      env: {
+        NODE_ENV,
+        JWT_SECRET,
+        FIELD_ENCRYPTION_KEYS,
+        LOG_LEVEL,
+        LOG_FORMAT,
+        METRICS_PUBLIC,
+        EMBEDDED_DB_DIR: 'memory',
+      },
       logFile: join(scratch.dir, 'app-embedded.log'),
       readyTimeoutMs: 60_000,
     },

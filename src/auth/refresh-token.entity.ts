@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 @Entity({ name: 'refresh_tokens' })
 @Index('ix_refresh_tokens_family_id', ['familyId'])
 @Index('ix_refresh_tokens_user_id', ['userId'])
+@Index('ix_refresh_tokens_revoked_at', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class RefreshToken {
   @PrimaryColumn('uuid')
   jti: string;

@@ -58,6 +58,21 @@ export class RefreshTokensRepository {
     return result.affected ?? 0;
   }
 
+  /**
+   * The families revoked after `since`, each with when (the latest revocation of its tokens): what
+   * the revocation store must hold again after it lost its data.
+   */
+  async familiesRevokedSince(since: Date): Promise<Array<{ familyId: string; revokedAt: Date }>> {
+    const rows = await this.tokens
+      .createQueryBuilder('token')
+      .select('token.family_id', 'familyId')
+      .addSelect('max(token.revoked_at)', 'revokedAt')
+      .where('token.revoked_at > :since', { since })
+      .groupBy('token.family_id')
+      .getRawMany<{ familyId: string; revokedAt: Date | string }>();
+    return rows.map((row) => ({ familyId: row.familyId, revokedAt: new Date(row.revokedAt) }));
+  }
+
   /** Whether a family was revoked (the durable record behind the shared revocation store). */
   async isFamilyRevoked(familyId: string): Promise<boolean> {
     return this.tokens.exists({ where: { familyId, revokedAt: Not(IsNull()) } });

@@ -25,7 +25,7 @@ describe(SessionService.name, () => {
   let ledger: Record<string, jest.Mock>;
   let users: { findActiveById: jest.Mock };
   let audit: { record: jest.Mock };
-  let revocations: { revoke: jest.Mock; isAnyRevoked: jest.Mock };
+  let revocations: { revoke: jest.Mock; isAnyRevoked: jest.Mock; seed: jest.Mock };
   let metrics: { refreshes: { inc: jest.Mock }; revocationFallbacks: { inc: jest.Mock } };
 
   beforeEach(async () => {
@@ -48,10 +48,15 @@ describe(SessionService.name, () => {
       findAnyOfFamily: jest.fn().mockResolvedValue({ userId: USER_ID }),
       revokeFamily: jest.fn().mockResolvedValue(1),
       isFamilyRevoked: jest.fn().mockResolvedValue(false),
+      familiesRevokedSince: jest.fn().mockResolvedValue([]),
     };
     users = { findActiveById: jest.fn().mockResolvedValue(USER) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
-    revocations = { revoke: jest.fn().mockResolvedValue(undefined), isAnyRevoked: jest.fn().mockResolvedValue(false) };
+    revocations = {
+      revoke: jest.fn().mockResolvedValue(undefined),
+      isAnyRevoked: jest.fn().mockResolvedValue(false),
+      seed: jest.fn().mockResolvedValue(undefined),
+    };
     metrics = { refreshes: { inc: jest.fn() }, revocationFallbacks: { inc: jest.fn() } };
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -199,11 +204,25 @@ describe(SessionService.name, () => {
     });
 
     it.each([true, false])('answers from the ledger (%p) when the store cannot, and counts it', async (revoked) => {
-      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError(new Error('down')));
+      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError('unreachable', new Error('down')));
       ledger.isFamilyRevoked.mockResolvedValue(revoked);
 
       await expect(sut.isRevoked(claims)).resolves.toBe(revoked);
       expect(metrics.revocationFallbacks.inc).toHaveBeenCalledWith({ outcome: revoked ? 'revoked' : 'valid' });
+      expect(revocations.seed).not.toHaveBeenCalled();
+    });
+
+    it('answers from the ledger when the store lost its data, and seeds it from the ledger once', async () => {
+      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError('unseeded'));
+      ledger.isFamilyRevoked.mockResolvedValue(true);
+      const revokedAt = new Date(Date.now() - 60_000);
+      ledger.familiesRevokedSince.mockResolvedValue([{ familyId: FAMILY, revokedAt }]);
+
+      await expect(Promise.all([sut.isRevoked(claims), sut.isRevoked(claims)])).resolves.toEqual([true, true]);
+      expect(revocations.seed).toHaveBeenCalledTimes(1);
+      expect(revocations.seed).toHaveBeenCalledWith([
+        { id: `session:${FAMILY}`, expiresAt: Math.ceil(revokedAt.getTime() / 1000) + 900 },
+      ]);
     });
 
     it('does not swallow other errors', async () => {

@@ -38,6 +38,8 @@ type RotationOutcome =
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
+  /** The reseed of the revocation store in progress, shared by every check that finds it unseeded. */
+  private reseeding: Promise<void> | null = null;
 
   constructor(
     private readonly tokens: TokenService,
@@ -100,7 +102,9 @@ export class SessionService {
 
   /**
    * Whether an access token was revoked (itself or its session). When the shared store cannot
-   * answer, the durable ledger does (fail to Postgres, never open): counted and logged.
+   * prove the token live (unreachable, or emptied and not reseeded yet), the durable ledger
+   * answers (fail to Postgres, never open): counted and logged. An emptied store is reseeded from
+   * the ledger before answering, so the next checks are fast again.
    */
   async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
     try {
@@ -109,6 +113,7 @@ export class SessionService {
       if (!(error instanceof RevocationStoreUnavailableError)) throw error;
       const revoked = await this.refreshTokens.isFamilyRevoked(claims.fam);
       this.metrics.revocationFallbacks.inc({ outcome: revoked ? 'revoked' : 'valid' });
+      if (error.gap === 'unseeded') await this.reseed();
       return revoked;
     }
   }
@@ -173,6 +178,36 @@ export class SessionService {
       sessionId,
       userId: user.id,
     };
+  }
+
+  private async reseed(): Promise<void> {
+    this.reseeding ??= this.seedFromLedger().finally(() => {
+      this.reseeding = null;
+    });
+    await this.reseeding;
+  }
+
+  /**
+   * Writes back every session revoked recently enough that one of its access tokens may still be
+   * unexpired. A failure is logged: the next check finds the store unseeded and tries again.
+   */
+  private async seedFromLedger(): Promise<void> {
+    const ttl = this.tokens.accessTokenTtlSeconds;
+    try {
+      const families = await this.refreshTokens.familiesRevokedSince(new Date(Date.now() - ttl * 1000));
+      await this.revocations.seed(
+        families.map(({ familyId, revokedAt }) => ({
+          id: sessionKey(familyId),
+          expiresAt: Math.ceil(revokedAt.getTime() / 1000) + ttl,
+        })),
+      );
+      this.logger.log({ sessions: families.length }, 'Revocation store seeded from the refresh-token ledger');
+    } catch (error) {
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'Could not seed the revocation store; checks keep reading the ledger',
+      );
+    }
   }
 
   /** Every access token of the session fails from now until the last one could have expired. */

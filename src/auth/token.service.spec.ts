@@ -17,7 +17,8 @@ const AUTH: AuthConfig = {
   issuer: 'commerce-api',
   audience: 'commerce-clients',
   accessTokenTtlSeconds: 900,
-  refreshTokenTtlSeconds: 86_400, sessionMaxSeconds: 2_592_000,
+  refreshTokenTtlSeconds: 86_400,
+  sessionMaxSeconds: 2_592_000,
 };
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const SESSION_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';

@@ -85,7 +85,11 @@ export class TokenService {
    * A refresh token that never outlives its session. `jti` may be chosen by the caller, so the
    * ledger can link a consumed token to its successor first.
    */
-  issueRefreshToken(subject: Omit<TokenSubject, 'role'>, sessionEndsAt: number, jti: string = randomUUID()): IssuedToken {
+  issueRefreshToken(
+    subject: Omit<TokenSubject, 'role'>,
+    sessionEndsAt: number,
+    jti: string = randomUUID(),
+  ): IssuedToken {
     return this.sign({}, 'refresh', subject, cappedTtl(this.config.refreshTokenTtlSeconds, sessionEndsAt), jti);
   }
 

@@ -2,6 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Rules that must hold over a sequence of requests, not only one:
+ * - revocations still in force can be read back from the ledger when Redis loses them
+ *   (`ix_refresh_tokens_revoked_at`);
  * - a session ends at a fixed time however often it is refreshed (`session_expires_at`, copied
  *   to every token of the family; existing sessions get 30 days from their first token);
  * - a key minted with a key is revoked with it (`minted_by_id`);
@@ -18,6 +20,9 @@ export class SessionKeyAndPriceLimits1764000500000 implements MigrationInterface
         WHERE f."family_id" = t."family_id"`,
     );
     await queryRunner.query(`ALTER TABLE "refresh_tokens" ALTER COLUMN "session_expires_at" SET NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_refresh_tokens_revoked_at" ON "refresh_tokens" ("revoked_at") WHERE "revoked_at" IS NOT NULL`,
+    );
     await queryRunner.query(`ALTER TABLE "api_keys" ADD "minted_by_id" uuid`);
     await queryRunner.query(
       `ALTER TABLE "api_keys" ADD CONSTRAINT "fk_api_keys_minted_by_id" FOREIGN KEY ("minted_by_id") REFERENCES "api_keys"("id") ON DELETE CASCADE`,
@@ -32,6 +37,7 @@ export class SessionKeyAndPriceLimits1764000500000 implements MigrationInterface
     await queryRunner.query(`DROP INDEX "ix_api_keys_minted_by_id"`);
     await queryRunner.query(`ALTER TABLE "api_keys" DROP CONSTRAINT "fk_api_keys_minted_by_id"`);
     await queryRunner.query(`ALTER TABLE "api_keys" DROP COLUMN "minted_by_id"`);
+    await queryRunner.query(`DROP INDEX "ix_refresh_tokens_revoked_at"`);
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "session_expires_at"`);
   }
 }

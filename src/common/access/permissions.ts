@@ -29,7 +29,11 @@ export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
  * Every account may look after itself. These are permissions (not implicit rights) so an API key
  * acts on them only when it was given them (docs/decisions/0030).
  */
-const SELF_SERVICE: readonly Permission[] = [Permission.ProfileRead, Permission.ProfileUpdate, Permission.ApiKeysManage];
+const SELF_SERVICE: readonly Permission[] = [
+  Permission.ProfileRead,
+  Permission.ProfileUpdate,
+  Permission.ApiKeysManage,
+];
 
 const CUSTOMER: readonly Permission[] = [
   ...SELF_SERVICE,
