@@ -99,31 +99,6 @@ describe('Error envelope', () => {
     ]);
   });
 
-  it('answers a duplicate email with 409 naming the field, whatever its case', async () => {
-    const user = await registerUser(sut);
-
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/register')
-      .send({ email: user.email.toUpperCase(), username: 'someone_else', password: 'Another-Pass-9' })
-      .expect(409);
-
-    expectErrorEnvelope(response.body, 'RESOURCE_ALREADY_EXISTS');
-    expect(response.body.error.details).toEqual({ resourceType: 'User', field: 'email' });
-  });
-
-  it('answers a duplicate username (case-insensitively) with 409 naming the field', async () => {
-    const user = await registerUser(sut);
-
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/register')
-      .send({ email: 'fresh@example.com', username: user.username.toUpperCase(), password: 'Another-Pass-9' })
-      .expect(409);
-
-    expect(response.body.error.details.field).toBe('username');
-  });
-
   it.each(['/api/v1/failure-probe/bug', '/api/v1/failure-probe/bad-query'])(
     'answers an unexpected failure (%s) with 500 INTERNAL_ERROR and no internals',
     async (path) => {

@@ -7,7 +7,6 @@ import { OptionalUser, Public } from '../common/decorators';
 import { AuthenticationException, ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
 import { AccountRateLimit, AuthRateLimit } from '../platform/rate-limit';
-import { UserResponseDto } from '../users/dto/user-response.dto';
 import { AuthService } from './auth.service';
 import { loginAccount, refreshSession } from './credential-rate-limits';
 import { CookieSessionResponseDto } from './dto/cookie-session-response.dto';
@@ -16,6 +15,7 @@ import { LoginDto } from './dto/login.dto';
 import { LoginQueryDto } from './dto/login-query.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
+import { RegistrationAcceptedDto } from './dto/registration-accepted.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import type { TokenPair } from './session.service';
 import { SessionCookies } from './session-cookies';
@@ -33,11 +33,18 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create a customer account' })
-  @ApiEnvelope(UserResponseDto, { status: HttpStatus.CREATED })
-  @ApiErrors(ErrorCode.ValidationError, ErrorCode.ResourceAlreadyExists)
-  register(@Body() body: RegisterDto): Promise<UserResponseDto> {
-    return this.auth.register(body);
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Create a customer account',
+    description:
+      'The same 202 whether or not the email or username is taken (nothing about who is registered is ' +
+      'revealed); the owner of the address is told by mail. Sign in to use a new account.',
+  })
+  @ApiEnvelope(RegistrationAcceptedDto, { status: HttpStatus.ACCEPTED })
+  @ApiErrors(ErrorCode.ValidationError)
+  async register(@Body() body: RegisterDto): Promise<RegistrationAcceptedDto> {
+    await this.auth.register(body);
+    return { status: 'accepted', email: body.email };
   }
 
   @Public()

@@ -5,7 +5,6 @@ import { AuditAction, AuditResource } from '../audit/audit-actions';
 import type { Principal } from '../common/access/principal';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database';
-import type { UserResponseDto } from '../users/dto/user-response.dto';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import type { LoginDto } from './dto/login.dto';
@@ -26,8 +25,9 @@ export class AuthService {
     private readonly metrics: AuthMetrics,
   ) {}
 
-  register(input: RegisterDto): Promise<UserResponseDto> {
-    return this.users.register(input);
+  /** Sign-up that reveals nothing about existing accounts (see UsersService.registerQuietly). */
+  register(input: RegisterDto): Promise<void> {
+    return this.users.registerQuietly(input);
   }
 
   /**
