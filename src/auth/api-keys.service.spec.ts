@@ -18,10 +18,13 @@ import {
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { UsersService } from '../users/users.service';
 import { generateApiKey } from './api-key-secret';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService, MAX_ACTIVE_API_KEYS } from './api-keys.service';
+import { AuthMetrics } from './auth.metrics';
 
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const STAFF: Principal = { userId: USER_ID, role: Role.Staff, method: 'access_token', credentialId: 'jti' };
@@ -73,6 +76,9 @@ describe(ApiKeysService.name, () => {
         { provide: UsersService, useValue: users },
         { provide: AuditService, useValue: audit },
         { provide: CacheService, useValue: cache },
+        { provide: EventBus, useValue: { signal: jest.fn() } },
+        AuthMetrics,
+        MetricsRegistry,
       ],
     }).compile();
     sut = moduleRef.get(ApiKeysService);

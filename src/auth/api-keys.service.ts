@@ -14,9 +14,12 @@ import {
 } from '../common/errors';
 import { cacheKey, CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database';
+import { EventBus } from '../platform/events';
+import { ApiKeyCreated } from '../platform/security';
 import { UsersService } from '../users/users.service';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-secret';
 import { ApiKeysRepository } from './api-keys.repository';
+import { AuthMetrics } from './auth.metrics';
 import { ApiKeyResponseDto } from './dto/api-key-response.dto';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';
 import type { CreatedApiKeyResponseDto } from './dto/created-api-key-response.dto';
@@ -57,6 +60,8 @@ export class ApiKeysService {
     private readonly audit: AuditService,
     private readonly cache: CacheService,
     private readonly transactions: TransactionRunner,
+    private readonly metrics: AuthMetrics,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -108,6 +113,13 @@ export class ApiKeysService {
       });
       return created;
     });
+    this.metrics.apiKeysCreated.inc();
+    this.events.signal(ApiKeyCreated, {
+      userId: key.userId,
+      apiKeyId: key.id,
+      permissions: key.permissions,
+      mintedById: key.mintedById,
+    });
     this.logger.log({ apiKeyId: key.id }, 'API key created');
     const view = ApiKeyResponseDto.fromEntity(key);
     return {
@@ -150,6 +162,18 @@ export class ApiKeysService {
 
   /** The principal of an `X-API-Key` value; AuthenticationException for anything not a working key. */
   async authenticate(presented: string): Promise<Principal> {
+    const stopTimer = this.metrics.apiKeyVerificationDuration.startTimer();
+    try {
+      const principal = await this.verify(presented);
+      stopTimer({ result: 'valid' });
+      return principal;
+    } catch (error) {
+      stopTimer({ result: error instanceof AuthenticationException ? 'invalid' : 'error' });
+      throw error;
+    }
+  }
+
+  private async verify(presented: string): Promise<Principal> {
     const parsed = parseApiKey(presented);
     if (!parsed) throw new AuthenticationException('malformed_api_key');
     const credential = await this.cache.getOrSet(

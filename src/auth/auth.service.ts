@@ -5,6 +5,8 @@ import { AuditAction, AuditResource } from '../audit/audit-actions';
 import type { Principal } from '../common/access/principal';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database';
+import { EventBus } from '../platform/events';
+import { PasswordVerificationFailed } from '../platform/security';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import type { LoginDto } from './dto/login.dto';
@@ -23,6 +25,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
     private readonly metrics: AuthMetrics,
+    private readonly events: EventBus,
   ) {}
 
   /** Sign-up that reveals nothing about existing accounts (see UsersService.registerQuietly). */
@@ -39,6 +42,7 @@ export class AuthService {
     const check = await this.users.verifyCredentials(input.email, input.password);
     if (!check.ok) {
       this.metrics.logins.inc({ result: 'failure' });
+      this.events.signal(PasswordVerificationFailed, { userId: check.userId, reason: check.reason });
       await this.audit.record({
         action: AuditAction.LoginFailed,
         resourceType: AuditResource.User,

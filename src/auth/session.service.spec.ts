@@ -13,6 +13,7 @@ import { AuthMetrics } from './auth.metrics';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionService } from './session.service';
 import { type AccessTokenClaims, type RefreshTokenClaims, TokenService } from './token.service';
+import { EventBus } from '../platform/events';
 
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const FAMILY = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
@@ -75,6 +76,7 @@ describe(SessionService.name, () => {
         { provide: AuditService, useValue: audit },
         { provide: AuthMetrics, useValue: metrics },
         { provide: REVOCATION_STORE, useValue: revocations },
+        { provide: EventBus, useValue: { signal: jest.fn() } },
       ],
     }).compile();
     sut = moduleRef.get(SessionService);

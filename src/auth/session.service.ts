@@ -6,7 +6,14 @@ import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database';
-import { REVOCATION_STORE, type RevocationStore, RevocationStoreUnavailableError } from '../platform/security';
+import { EventBus } from '../platform/events';
+import {
+  REVOCATION_STORE,
+  type RevocationStore,
+  RevocationStoreUnavailableError,
+  TokenCreated,
+  TokenRevoked,
+} from '../platform/security';
 import type { AuthenticatedUser } from '../users/users.service';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
@@ -49,12 +56,15 @@ export class SessionService {
     private readonly transactions: TransactionRunner,
     private readonly metrics: AuthMetrics,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly events: EventBus,
   ) {}
 
   /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
   async start(user: AuthenticatedUser): Promise<TokenPair> {
     const sessionEndsAt = Math.floor(Date.now() / 1000) + this.tokens.sessionMaxSeconds;
-    return this.issuePair(user, randomUUID(), new Date(sessionEndsAt * 1000));
+    const pair = await this.issuePair(user, randomUUID(), new Date(sessionEndsAt * 1000));
+    this.events.signal(TokenCreated, { userId: user.id, sessionId: pair.sessionId, reason: 'login' });
+    return pair;
   }
 
   /**
@@ -66,8 +76,15 @@ export class SessionService {
     const claims = this.tokens.verifyRefreshToken(refreshToken);
     const outcome = await this.transactions.run(() => this.rotateInTransaction(claims));
     this.metrics.refreshes.inc({ result: outcome.kind });
-    if (outcome.kind === 'rotated') return outcome.pair;
-    if (outcome.familyId) await this.forgetSessionAccess(outcome.familyId);
+    if (outcome.kind === 'rotated') {
+      const { userId, sessionId } = outcome.pair;
+      this.events.signal(TokenCreated, { userId, sessionId, reason: 'rotation' });
+      return outcome.pair;
+    }
+    if (outcome.familyId) {
+      await this.forgetSessionAccess(outcome.familyId);
+      this.events.signal(TokenRevoked, { userId: claims.sub, sessionId: outcome.familyId, reason: outcome.reason });
+    }
     if (outcome.kind === 'reused')
       this.logger.warn({ sessionId: outcome.familyId }, 'Refresh token reused; session revoked');
     throw new AuthenticationException(outcome.reason);
@@ -78,11 +95,14 @@ export class SessionService {
    * included) fails from now on, on every replica.
    */
   async end(sessionId: string, userId: string): Promise<void> {
-    await this.transactions.run(async () => {
+    const owned = await this.transactions.run(async () => {
       const token = await this.refreshTokens.findAnyOfFamily(sessionId);
-      if (token && token.userId === userId) await this.refreshTokens.revokeFamily(sessionId);
+      if (!token || token.userId !== userId) return false;
+      await this.refreshTokens.revokeFamily(sessionId);
+      return true;
     });
     await this.forgetSessionAccess(sessionId);
+    this.events.signal(TokenRevoked, { userId: owned ? userId : null, sessionId, reason: 'logout' });
   }
 
   /** Makes one access token fail until it expires (logout of a token whose session is unknown). */

@@ -7,6 +7,8 @@ import { Test } from '@nestjs/testing';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import type { AuthConfig } from '../config';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
+import { AuthMetrics } from './auth.metrics';
 import { TokenService } from './token.service';
 
 /** A session end far enough away that it does not shorten any token. */
@@ -68,6 +70,8 @@ describe(TokenService.name, () => {
         TokenService,
         { provide: JwtService, useValue: new JwtService({}) },
         { provide: ConfigService, useValue: config },
+        AuthMetrics,
+        MetricsRegistry,
       ],
     }).compile();
     sut = moduleRef.get(TokenService);

@@ -7,6 +7,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import type { AllConfig, AuthConfig } from '../config';
+import { AuthMetrics } from './auth.metrics';
 
 /** Only this algorithm is accepted: no `alg: none`, no HS/RS confusion. */
 const ALGORITHM = 'HS256';
@@ -63,6 +64,7 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     config: ConfigService<AllConfig, true>,
+    private readonly metrics: AuthMetrics,
   ) {
     this.config = config.getOrThrow('auth', { infer: true });
   }
@@ -124,10 +126,25 @@ export class TokenService {
         secret: this.config.jwtSecret,
       },
     );
+    this.metrics.tokensCreated.inc({ type: typ });
     return { token, jti, expiresIn, expiresAt: Math.floor(Date.now() / 1000) + expiresIn };
   }
 
   private verify(token: string, typ: TokenType): Record<string, unknown> {
+    const stopTimer = this.metrics.tokenValidationDuration.startTimer({ type: typ });
+    try {
+      const claims = this.verifySignatureAndClaims(token, typ);
+      this.metrics.tokenValidations.inc({ type: typ, result: 'valid' });
+      return claims;
+    } catch (error) {
+      this.metrics.tokenValidations.inc({ type: typ, result: 'invalid' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private verifySignatureAndClaims(token: string, typ: TokenType): Record<string, unknown> {
     let claims: Record<string, unknown>;
     try {
       claims = this.jwt.verify<Record<string, unknown>>(token, {

@@ -7,6 +7,7 @@ import { MetricsRegistry } from '../metrics/metrics-registry';
 @Injectable()
 export class EventsMetrics {
   readonly published: Counter<'event'>;
+  readonly signalled: Counter<'event'>;
   readonly handlerErrors: Counter<'event' | 'handler'>;
   readonly handlerDuration: Histogram<'event' | 'handler'>;
   readonly deadLettered: Counter<'event' | 'handler'>;
@@ -20,6 +21,11 @@ export class EventsMetrics {
     this.published = registry.counter({
       name: 'events_published_total',
       help: 'Domain events published (written to the outbox)',
+      labelNames: ['event'],
+    });
+    this.signalled = registry.counter({
+      name: 'events_signalled_total',
+      help: 'Best-effort events signalled (security telemetry: delivered in-process, no outbox row)',
       labelNames: ['event'],
     });
     this.handlerErrors = registry.counter({

@@ -6,3 +6,4 @@ export * from './password-hasher.service';
 export * from './revocation-store';
 export * from './security.module';
 export * from './static-bearer-token';
+export * from './security-events';

@@ -10,6 +10,7 @@ import { MemoryRevocationStore } from './memory-revocation.store';
 import { PasswordHasher } from './password-hasher.service';
 import { RedisRevocationStore } from './redis-revocation.store';
 import { RevocationMetrics } from './revocation.metrics';
+import { SecurityMetrics } from './security.metrics';
 import { REVOCATION_STORE, type RevocationStore } from './revocation-store';
 
 @Injectable()
@@ -32,6 +33,7 @@ class RevocationStoreShutdown implements OnApplicationShutdown {
     FieldEncryptionService,
     CsrfTokenService,
     RevocationMetrics,
+    SecurityMetrics,
     {
       provide: REVOCATION_STORE,
       inject: [REDIS_CLIENT, ConfigService, RevocationMetrics],
