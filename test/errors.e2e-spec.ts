@@ -1,6 +1,5 @@
 import { FailureProbeModule } from './support/fixtures/failure-probe.module';
 import { createTestApp, type TestApp } from './support/test-app';
-import { registerUser } from './support/users';
 
 function expectErrorEnvelope(body: Record<string, unknown>, code: string): void {
   expect(body).toEqual({

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 
-import type { Principal } from '../common/access/principal';
 import { Permission } from '../common/access/permissions';
+import type { Principal } from '../common/access/principal';
 import { CurrentUser, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';

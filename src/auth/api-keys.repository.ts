@@ -58,10 +58,10 @@ export class ApiKeysRepository {
 
   /** Whether the key still works, read under a row lock that a concurrent revocation waits for (and vice versa). */
   async isUsableForUpdate(id: string): Promise<boolean> {
-    const rows = (await this.keys.query(
+    const rows = await this.keys.query<unknown[]>(
       'SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR UPDATE',
       [id],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
@@ -78,14 +78,14 @@ export class ApiKeysRepository {
    */
   async revokeMintedBy(id: string): Promise<string[]> {
     // TypeORM answers an UPDATE … RETURNING on Postgres with [rows, affected].
-    const [rows] = (await this.keys.query(
+    const [rows] = await this.keys.query<[Array<{ id: string }>, number]>(
       `WITH RECURSIVE minted AS (
          SELECT id FROM api_keys WHERE minted_by_id = $1
          UNION SELECT k.id FROM api_keys k JOIN minted m ON k.minted_by_id = m.id
        )
        UPDATE api_keys SET revoked_at = now() WHERE id IN (SELECT id FROM minted) AND revoked_at IS NULL RETURNING id`,
       [id],
-    )) as [Array<{ id: string }>, number];
+    );
     return rows.map((row) => row.id);
   }
 

@@ -17,8 +17,9 @@ import { TransactionRunner } from '../platform/database';
 import { EventBus } from '../platform/events';
 import { ApiKeyCreated } from '../platform/security';
 import { UsersService } from '../users/users.service';
+import type { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-secret';
-import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysRepository, type NewApiKey } from './api-keys.repository';
 import { AuthMetrics } from './auth.metrics';
 import { ApiKeyResponseDto } from './dto/api-key-response.dto';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -81,37 +82,14 @@ export class ApiKeysService {
     const expiresAt = expiryOfNewKey(principal, input.expiresAt);
     const mintedById = principal.method === 'api_key' ? principal.credentialId : null;
     const generated = generateApiKey();
-    const key = await this.transactions.run(async () => {
-      await this.keys.lockKeysOf(principal.userId);
-      if (mintedById !== null && !(await this.keys.isUsableForUpdate(mintedById))) {
-        throw new AuthenticationException('api_key_revoked');
-      }
-      if ((await this.keys.countActiveOf(principal.userId, new Date())) >= MAX_ACTIVE_API_KEYS) {
-        throw new BusinessRuleException(`At most ${MAX_ACTIVE_API_KEYS} active API keys per user`, {
-          limit: MAX_ACTIVE_API_KEYS,
-        });
-      }
-      const created = await this.keys.insert({
-        id: generated.id,
-        userId: principal.userId,
-        name: input.name,
-        secretHash: generated.secretHash,
-        permissions: input.permissions,
-        expiresAt,
-        mintedById,
-      });
-      await this.audit.record({
-        action: AuditAction.ApiKeyCreated,
-        resourceType: AuditResource.ApiKey,
-        resourceId: created.id,
-        details: {
-          name: created.name,
-          permissions: created.permissions,
-          expiresAt: created.expiresAt,
-          mintedById: created.mintedById,
-        },
-      });
-      return created;
+    const key = await this.insertWithinCap({
+      id: generated.id,
+      userId: principal.userId,
+      name: input.name,
+      secretHash: generated.secretHash,
+      permissions: input.permissions,
+      expiresAt,
+      mintedById,
     });
     this.metrics.apiKeysCreated.inc();
     this.events.signal(ApiKeyCreated, {
@@ -130,6 +108,34 @@ export class ApiKeysService {
       expiresAt: view.expiresAt,
       createdAt: view.createdAt,
     };
+  }
+
+  /** Inserts the key (audited) under the per-user lock, if the cap and the minting key allow it. */
+  private insertWithinCap(key: NewApiKey): Promise<ApiKey> {
+    return this.transactions.run(async () => {
+      await this.keys.lockKeysOf(key.userId);
+      if (key.mintedById !== null && !(await this.keys.isUsableForUpdate(key.mintedById))) {
+        throw new AuthenticationException('api_key_revoked');
+      }
+      if ((await this.keys.countActiveOf(key.userId, new Date())) >= MAX_ACTIVE_API_KEYS) {
+        throw new BusinessRuleException(`At most ${MAX_ACTIVE_API_KEYS} active API keys per user`, {
+          limit: MAX_ACTIVE_API_KEYS,
+        });
+      }
+      const created = await this.keys.insert(key);
+      await this.audit.record({
+        action: AuditAction.ApiKeyCreated,
+        resourceType: AuditResource.ApiKey,
+        resourceId: created.id,
+        details: {
+          name: created.name,
+          permissions: created.permissions,
+          expiresAt: created.expiresAt,
+          mintedById: created.mintedById,
+        },
+      });
+      return created;
+    });
   }
 
   /** The caller's keys that are not revoked (expired ones included, so they can be cleaned up). */

@@ -9,11 +9,11 @@ import type { Principal } from '../common/access/principal';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import { AuthService } from './auth.service';
 import { SessionService } from './session.service';
-import { EventBus } from '../platform/events';
 
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const USER = { id: USER_ID, role: Role.Customer, tokenVersion: 0 };

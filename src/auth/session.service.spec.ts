@@ -7,13 +7,13 @@ import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { REVOCATION_STORE, RevocationStoreUnavailableError } from '../platform/security/revocation-store';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionService } from './session.service';
 import { type AccessTokenClaims, type RefreshTokenClaims, TokenService } from './token.service';
-import { EventBus } from '../platform/events';
 
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const FAMILY = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';

@@ -14,11 +14,11 @@ import {
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PasswordHasher } from '../platform/security';
-import type { User } from './user.entity';
-import { EventBus } from '../platform/events';
 import { RegistrationRefused, UserRegistered } from './events/user-events';
+import type { User } from './user.entity';
 import { UsersMetrics } from './users.metrics';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';

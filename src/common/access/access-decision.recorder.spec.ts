@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
+import { EventBus } from '../../platform/events/event-bus.service';
 import { MetricsRegistry } from '../../platform/metrics/metrics-registry';
 import { RequestContextService } from '../context/request-context.service';
 import { AccessMetrics } from './access.metrics';
 import { AccessDecisionRecorder, PermissionDenied, PermissionObjectDenied } from './access-decision.recorder';
 import type { Principal } from './principal';
 import { Role } from './roles';
-import { EventBus } from '../../platform/events/event-bus.service';
 
 const PRINCIPAL: Principal = {
   userId: '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e',

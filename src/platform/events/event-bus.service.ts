@@ -8,6 +8,7 @@ import { EventHandlerRegistry } from './event-handler.registry';
 import { EventsMetrics } from './events.metrics';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
+import { SignalMetrics } from './signal.metrics';
 
 /**
  * Publishes domain events. Inside a unit of work the event is written to the outbox in the same
@@ -31,6 +32,7 @@ export class EventBus {
     private readonly context: RequestContextService,
     private readonly metrics: EventsMetrics,
     private readonly handlers: EventHandlerRegistry,
+    private readonly signals: SignalMetrics,
   ) {}
 
   /**
@@ -41,7 +43,7 @@ export class EventBus {
    */
   signal<P>(type: EventType<P>, payload: P): DomainEvent<P> {
     const event = type.create(payload, this.currentContext());
-    this.metrics.signalled.inc({ event: event.name });
+    this.signals.signalled.inc({ event: event.name });
     // Not awaited: the caller (often a guard refusing the request) must not wait for observers.
     setImmediate(() => void this.deliverSignal(event));
     return event;

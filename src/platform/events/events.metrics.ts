@@ -7,7 +7,6 @@ import { MetricsRegistry } from '../metrics/metrics-registry';
 @Injectable()
 export class EventsMetrics {
   readonly published: Counter<'event'>;
-  readonly signalled: Counter<'event'>;
   readonly handlerErrors: Counter<'event' | 'handler'>;
   readonly handlerDuration: Histogram<'event' | 'handler'>;
   readonly deadLettered: Counter<'event' | 'handler'>;
@@ -21,11 +20,6 @@ export class EventsMetrics {
     this.published = registry.counter({
       name: 'events_published_total',
       help: 'Domain events published (written to the outbox)',
-      labelNames: ['event'],
-    });
-    this.signalled = registry.counter({
-      name: 'events_signalled_total',
-      help: 'Best-effort events signalled (security telemetry: delivered in-process, no outbox row)',
       labelNames: ['event'],
     });
     this.handlerErrors = registry.counter({

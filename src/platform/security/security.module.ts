@@ -10,8 +10,8 @@ import { MemoryRevocationStore } from './memory-revocation.store';
 import { PasswordHasher } from './password-hasher.service';
 import { RedisRevocationStore } from './redis-revocation.store';
 import { RevocationMetrics } from './revocation.metrics';
-import { SecurityMetrics } from './security.metrics';
 import { REVOCATION_STORE, type RevocationStore } from './revocation-store';
+import { SecurityMetrics } from './security.metrics';
 
 @Injectable()
 class RevocationStoreShutdown implements OnApplicationShutdown {
