@@ -361,7 +361,7 @@ export class EnvironmentSchema {
   /** Absolute session lifetime: refreshing never keeps a sign-in alive past this (30 days). */
   @Type(() => Number)
   @IsInt()
-  @Min(60)
+  @Min(10)
   @Max(31_536_000)
   JWT_SESSION_MAX_SECONDS = 2_592_000;
 

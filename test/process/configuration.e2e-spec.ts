@@ -14,10 +14,29 @@ describe('Start-up configuration errors', () => {
       { NODE_ENV: 'production', JWT_SECRET: 'too-short', FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=` },
       /^Invalid configuration: JWT_SECRET must be at least 32 bytes$/,
     ],
+    [
+      'a JWT_SECRET of one repeated character',
+      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(64), FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=` },
+      /^Invalid configuration: JWT_SECRET is too predictable/,
+    ],
+    [
+      'a JWT_SECRET of a short repeated pattern',
+      { NODE_ENV: 'production', JWT_SECRET: 'abcd1234'.repeat(6), FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=` },
+      /^Invalid configuration: JWT_SECRET is too predictable/,
+    ],
+    [
+      'an open /metrics in production (METRICS_PUBLIC)',
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht',
+        FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`,
+      },
+      /^Invalid configuration: production needs METRICS_BEARER_TOKEN for \/metrics, or METRICS_PUBLIC=true/,
+    ],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [
       'FIELD_ENCRYPTION_KEYS',
-      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48) },
+      { NODE_ENV: 'production', JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht' },
       /^Invalid configuration: FIELD_ENCRYPTION_KEYS is required in production$/,
     ],
   ])('exits non-zero with one line naming %s', async (_name, env, message) => {
