@@ -33,7 +33,7 @@ describe('API keys', () => {
     sut.http()[method](`/api/v1${path}`).set('X-API-Key', key);
 
   it('shows the key once, stores only its hash, and authenticates with it', async () => {
-    const created = await createKey(customerToken, ['products:read', 'orders:read']).expect(201);
+    const created = await createKey(customerToken, ['products:read', 'orders:read', 'profile:read']).expect(201);
 
     const { id, apiKey } = created.body.data as { id: string; apiKey: string };
     expect(created.body.data).toEqual({
@@ -60,13 +60,15 @@ describe('API keys', () => {
     const me = await withKey('get', '/users/me/permissions', apiKey).expect(200);
     expect(me.body.data).toEqual({
       role: 'customer',
-      permissions: ['orders:read', 'products:read'],
+      permissions: ['orders:read', 'products:read', 'profile:read'],
       authenticatedWith: 'api_key',
     });
   });
 
   it('gives a key at most what it was given: a products:read key of an admin cannot read users or audit logs', async () => {
-    const { apiKey } = (await createKey(adminToken, ['products:read']).expect(201)).body.data as { apiKey: string };
+    const { apiKey } = (await createKey(adminToken, ['products:read', 'api_keys:manage']).expect(201)).body.data as {
+      apiKey: string;
+    };
 
     const users = await withKey('get', '/users', apiKey).expect(403);
     expect(users.body.error.code).toBe('PERMISSION_DENIED');
@@ -114,7 +116,8 @@ describe('API keys', () => {
   });
 
   it('stops working once revoked, at once; someone else’s key is a 404', async () => {
-    const { id, apiKey } = (await createKey(customerToken, ['products:read']).expect(201)).body.data as {
+    const { id, apiKey } = (await createKey(customerToken, ['products:read', 'profile:read']).expect(201)).body
+      .data as {
       id: string;
       apiKey: string;
     };
@@ -133,7 +136,8 @@ describe('API keys', () => {
 
   it('stops working when it expires', async () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
-    const { apiKey } = (await createKey(customerToken, ['products:read'], { expiresAt }).expect(201)).body.data as {
+    const { apiKey } = (await createKey(customerToken, ['products:read', 'profile:read'], { expiresAt }).expect(201))
+      .body.data as {
       apiKey: string;
     };
     await withKey('get', '/users/me', apiKey).expect(200);
@@ -144,7 +148,8 @@ describe('API keys', () => {
   });
 
   it('records the last use, at most once a minute', async () => {
-    const { id, apiKey } = (await createKey(customerToken, ['products:read']).expect(201)).body.data as {
+    const { id, apiKey } = (await createKey(customerToken, ['products:read', 'profile:read']).expect(201)).body
+      .data as {
       id: string;
       apiKey: string;
     };
@@ -170,7 +175,9 @@ describe('API keys', () => {
     [
       'a known id with a wrong secret',
       async () => {
-        const { id } = (await createKey(customerToken, ['products:read']).expect(201)).body.data as { id: string };
+        const { id } = (await createKey(customerToken, ['products:read', 'profile:read']).expect(201)).body.data as {
+          id: string;
+        };
         return `${id}.${'A'.repeat(43)}`;
       },
     ],
@@ -182,7 +189,9 @@ describe('API keys', () => {
   });
 
   it('refuses a request that carries both a bearer token and an API key', async () => {
-    const { apiKey } = (await createKey(customerToken, ['products:read']).expect(201)).body.data as { apiKey: string };
+    const { apiKey } = (await createKey(customerToken, ['products:read', 'profile:read']).expect(201)).body.data as {
+      apiKey: string;
+    };
 
     await sut.http().get('/api/v1/users/me').set(bearer(customerToken)).set('X-API-Key', apiKey).expect(401);
   });
@@ -190,7 +199,9 @@ describe('API keys', () => {
   it('stops working at once when its owner is deactivated', async () => {
     const owner = await registerUser(sut);
     const ownerToken = await loginAs(sut, owner);
-    const { apiKey } = (await createKey(ownerToken, ['products:read']).expect(201)).body.data as { apiKey: string };
+    const { apiKey } = (await createKey(ownerToken, ['products:read', 'profile:read']).expect(201)).body.data as {
+      apiKey: string;
+    };
     await withKey('get', '/users/me', apiKey).expect(200);
 
     await sut.http().delete(`/api/v1/users/${owner.id}`).set(bearer(adminToken)).expect(204);

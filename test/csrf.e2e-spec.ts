@@ -231,6 +231,7 @@ describe('Security headers in production', () => {
         JWT_SECRET: randomBytes(48).toString('base64'),
         FIELD_ENCRYPTION_KEYS: `p1:${randomBytes(32).toString('base64')}`,
         STRIPE_SECRET_KEY: 'sk_test_securityheaders',
+        METRICS_PUBLIC: 'true',
       },
     });
   });

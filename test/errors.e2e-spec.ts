@@ -1,6 +1,5 @@
 import { FailureProbeModule } from './support/fixtures/failure-probe.module';
 import { createTestApp, type TestApp } from './support/test-app';
-import { registerUser } from './support/users';
 
 function expectErrorEnvelope(body: Record<string, unknown>, code: string): void {
   expect(body).toEqual({
@@ -97,31 +96,6 @@ describe('Error envelope', () => {
     expect(response.body.error.details.errors).toEqual([
       { loc: ['body'], msg: 'must be a JSON object', type: 'invalid_type' },
     ]);
-  });
-
-  it('answers a duplicate email with 409 naming the field, whatever its case', async () => {
-    const user = await registerUser(sut);
-
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/register')
-      .send({ email: user.email.toUpperCase(), username: 'someone_else', password: 'Another-Pass-9' })
-      .expect(409);
-
-    expectErrorEnvelope(response.body, 'RESOURCE_ALREADY_EXISTS');
-    expect(response.body.error.details).toEqual({ resourceType: 'User', field: 'email' });
-  });
-
-  it('answers a duplicate username (case-insensitively) with 409 naming the field', async () => {
-    const user = await registerUser(sut);
-
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/register')
-      .send({ email: 'fresh@example.com', username: user.username.toUpperCase(), password: 'Another-Pass-9' })
-      .expect(409);
-
-    expect(response.body.error.details.field).toBe('username');
   });
 
   it.each(['/api/v1/failure-probe/bug', '/api/v1/failure-probe/bad-query'])(

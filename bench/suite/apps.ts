@@ -49,6 +49,8 @@ export function productionEnv(scratch: Scratch): Record<string, string> {
     ...secrets,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
+    // Scraped by the bench on loopback only.
+    METRICS_PUBLIC: 'true',
     DATABASE_URL: scratch.databaseUrl,
     DATABASE_POOL_SIZE: String(scratch.poolSize),
     SEED_DEMO_DATA: 'false',

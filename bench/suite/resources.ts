@@ -63,12 +63,20 @@ export async function soak(ctx: SuiteContext): Promise<SoakResult> {
  * embedded Postgres (in memory, from the cluster image built with the app) and in-process fallbacks.
  */
 export async function embeddedReadyMs(scratch: Scratch, placement: CpuPlacement): Promise<number> {
-  const { NODE_ENV, JWT_SECRET, FIELD_ENCRYPTION_KEYS, LOG_LEVEL, LOG_FORMAT } = productionEnv(scratch);
+  const { NODE_ENV, JWT_SECRET, FIELD_ENCRYPTION_KEYS, LOG_LEVEL, LOG_FORMAT, METRICS_PUBLIC } = productionEnv(scratch);
   const server = await startServer(
     {
       name: 'app-embedded',
       args: [APP_MAIN],
-      env: { NODE_ENV, JWT_SECRET, FIELD_ENCRYPTION_KEYS, LOG_LEVEL, LOG_FORMAT, EMBEDDED_DB_DIR: 'memory' },
+      env: {
+        NODE_ENV,
+        JWT_SECRET,
+        FIELD_ENCRYPTION_KEYS,
+        LOG_LEVEL,
+        LOG_FORMAT,
+        METRICS_PUBLIC,
+        EMBEDDED_DB_DIR: 'memory',
+      },
       logFile: join(scratch.dir, 'app-embedded.log'),
       readyTimeoutMs: 60_000,
     },

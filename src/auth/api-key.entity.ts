@@ -5,6 +5,7 @@ import type { Permission } from '../common/access/permissions';
 /** An API key. Only the SHA-256 of its secret is stored; the key is shown once, at creation. */
 @Entity({ name: 'api_keys' })
 @Index('ix_api_keys_user_id_created_at', ['userId', 'createdAt'])
+@Index('ix_api_keys_minted_by_id', ['mintedById'])
 export class ApiKey {
   /** Also the public half of the key (`<id>.<secret>`), so a key is found without scanning hashes. */
   @PrimaryColumn('uuid')
@@ -31,6 +32,10 @@ export class ApiKey {
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   expiresAt: Date | null;
+
+  /** The key this one was created with, if any: revoking that key revokes this one too. */
+  @Column({ type: 'uuid', nullable: true })
+  mintedById: string | null;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   lastUsedAt: Date | null;

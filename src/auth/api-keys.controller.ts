@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 
+import { Permission } from '../common/access/permissions';
 import type { Principal } from '../common/access/principal';
-import { CurrentUser } from '../common/decorators';
+import { CurrentUser, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
 import { UuidParamPipe } from '../common/validation';
@@ -14,7 +15,8 @@ import { CreatedApiKeyResponseDto } from './dto/created-api-key-response.dto';
 @ApiTags('auth')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
-@ApiErrors(ErrorCode.AuthenticationError)
+@ApiErrors(ErrorCode.AuthenticationError, ErrorCode.PermissionDenied)
+@RequirePermissions(Permission.ApiKeysManage)
 @Controller('auth/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

@@ -18,10 +18,13 @@ import {
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { UsersService } from '../users/users.service';
 import { generateApiKey } from './api-key-secret';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService, MAX_ACTIVE_API_KEYS } from './api-keys.service';
+import { AuthMetrics } from './auth.metrics';
 
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const STAFF: Principal = { userId: USER_ID, role: Role.Staff, method: 'access_token', credentialId: 'jti' };
@@ -38,6 +41,9 @@ describe(ApiKeysService.name, () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     keys = {
       countActiveOf: jest.fn().mockResolvedValue(0),
+      lockKeysOf: jest.fn().mockResolvedValue(undefined),
+      isUsableForUpdate: jest.fn().mockResolvedValue(true),
+      revokeMintedBy: jest.fn().mockResolvedValue([]),
       insert: jest.fn((key: Record<string, unknown>) =>
         Promise.resolve({ ...key, lastUsedAt: null, revokedAt: null, createdAt: CREATED_AT }),
       ),
@@ -70,6 +76,9 @@ describe(ApiKeysService.name, () => {
         { provide: UsersService, useValue: users },
         { provide: AuditService, useValue: audit },
         { provide: CacheService, useValue: cache },
+        { provide: EventBus, useValue: { signal: jest.fn() } },
+        AuthMetrics,
+        MetricsRegistry,
       ],
     }).compile();
     sut = moduleRef.get(ApiKeysService);
@@ -136,12 +145,17 @@ describe(ApiKeysService.name, () => {
   });
 
   describe('revoke', () => {
-    it('revokes the caller’s key, audits it and drops its cached credential', async () => {
+    it('revokes the caller’s key and those minted with it, audits it and drops their cached credentials', async () => {
+      keys.revokeMintedBy.mockResolvedValue(['child-id']);
+
       await sut.revoke(STAFF, 'key-id');
 
       expect(keys.revoke).toHaveBeenCalledWith('key-id', USER_ID);
-      expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ action: AuditAction.ApiKeyRevoked }));
-      expect(cache.invalidateTags).toHaveBeenCalledWith('api-key:key-id');
+      expect(keys.revokeMintedBy).toHaveBeenCalledWith('key-id');
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: AuditAction.ApiKeyRevoked, details: { alsoRevoked: ['child-id'] } }),
+      );
+      expect(cache.invalidateTags).toHaveBeenCalledWith('api-key:key-id', 'api-key:child-id');
     });
 
     it('answers 404 for a key that is not the caller’s', async () => {

@@ -14,9 +14,13 @@ import {
 } from '../common/errors';
 import { cacheKey, CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database';
+import { EventBus } from '../platform/events';
+import { ApiKeyCreated } from '../platform/security';
 import { UsersService } from '../users/users.service';
+import type { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-secret';
-import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysRepository, type NewApiKey } from './api-keys.repository';
+import { AuthMetrics } from './auth.metrics';
 import { ApiKeyResponseDto } from './dto/api-key-response.dto';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';
 import type { CreatedApiKeyResponseDto } from './dto/created-api-key-response.dto';
@@ -57,11 +61,15 @@ export class ApiKeysService {
     private readonly audit: AuditService,
     private readonly cache: CacheService,
     private readonly transactions: TransactionRunner,
+    private readonly metrics: AuthMetrics,
+    private readonly events: EventBus,
   ) {}
 
   /**
    * Creates a key for the caller. Every permission asked for must be one the caller has with the
-   * credential in use (so a key cannot mint a broader key): otherwise 403 naming the others.
+   * credential in use (so a key cannot mint a broader key): otherwise 403 naming the others. A key
+   * minted with a key never outlives it (no expiry asked: it inherits the minting key's) and is
+   * revoked with it. At most MAX_ACTIVE_API_KEYS, counted under a per-user lock.
    */
   async create(principal: Principal, input: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     const notHeld = input.permissions.filter((permission) => !this.access.can(principal, permission));
@@ -71,31 +79,24 @@ export class ApiKeysService {
         'An API key can only be given permissions you have',
       );
     }
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
-      throw ValidationException.forField(['body', 'expiresAt'], 'must be in the future', 'invalid.expiresAt');
-    }
+    const expiresAt = expiryOfNewKey(principal, input.expiresAt);
+    const mintedById = principal.method === 'api_key' ? principal.credentialId : null;
     const generated = generateApiKey();
-    const key = await this.transactions.run(async () => {
-      if ((await this.keys.countActiveOf(principal.userId, new Date())) >= MAX_ACTIVE_API_KEYS) {
-        throw new BusinessRuleException(`At most ${MAX_ACTIVE_API_KEYS} active API keys per user`, {
-          limit: MAX_ACTIVE_API_KEYS,
-        });
-      }
-      const created = await this.keys.insert({
-        id: generated.id,
-        userId: principal.userId,
-        name: input.name,
-        secretHash: generated.secretHash,
-        permissions: input.permissions,
-        expiresAt: input.expiresAt ?? null,
-      });
-      await this.audit.record({
-        action: AuditAction.ApiKeyCreated,
-        resourceType: AuditResource.ApiKey,
-        resourceId: created.id,
-        details: { name: created.name, permissions: created.permissions, expiresAt: created.expiresAt },
-      });
-      return created;
+    const key = await this.insertWithinCap({
+      id: generated.id,
+      userId: principal.userId,
+      name: input.name,
+      secretHash: generated.secretHash,
+      permissions: input.permissions,
+      expiresAt,
+      mintedById,
+    });
+    this.metrics.apiKeysCreated.inc();
+    this.events.signal(ApiKeyCreated, {
+      userId: key.userId,
+      apiKeyId: key.id,
+      permissions: key.permissions,
+      mintedById: key.mintedById,
     });
     this.logger.log({ apiKeyId: key.id }, 'API key created');
     const view = ApiKeyResponseDto.fromEntity(key);
@@ -109,14 +110,43 @@ export class ApiKeysService {
     };
   }
 
+  /** Inserts the key (audited) under the per-user lock, if the cap and the minting key allow it. */
+  private insertWithinCap(key: NewApiKey): Promise<ApiKey> {
+    return this.transactions.run(async () => {
+      await this.keys.lockKeysOf(key.userId);
+      if (key.mintedById !== null && !(await this.keys.isUsableForUpdate(key.mintedById))) {
+        throw new AuthenticationException('api_key_revoked');
+      }
+      if ((await this.keys.countActiveOf(key.userId, new Date())) >= MAX_ACTIVE_API_KEYS) {
+        throw new BusinessRuleException(`At most ${MAX_ACTIVE_API_KEYS} active API keys per user`, {
+          limit: MAX_ACTIVE_API_KEYS,
+        });
+      }
+      const created = await this.keys.insert(key);
+      await this.audit.record({
+        action: AuditAction.ApiKeyCreated,
+        resourceType: AuditResource.ApiKey,
+        resourceId: created.id,
+        details: {
+          name: created.name,
+          permissions: created.permissions,
+          expiresAt: created.expiresAt,
+          mintedById: created.mintedById,
+        },
+      });
+      return created;
+    });
+  }
+
   /** The caller's keys that are not revoked (expired ones included, so they can be cleaned up). */
   async listOwn(userId: string): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.findUsableOf(userId)).map((key) => ApiKeyResponseDto.fromEntity(key));
   }
 
   /**
-   * Revokes one of the caller's keys (audited); it stops working at once on every replica.
-   * Someone else's key is a 404; revoking a revoked key again changes nothing.
+   * Revokes one of the caller's keys, and every key minted with it (audited); they stop working
+   * at once on every replica. Someone else's key is a 404; revoking a revoked key again changes
+   * nothing.
    */
   async revoke(principal: Principal, id: string): Promise<void> {
     await this.transactions.run(async () => {
@@ -124,18 +154,32 @@ export class ApiKeysService {
         if (await this.keys.exists(id, principal.userId)) return;
         throw new ResourceNotFoundException('ApiKey', id);
       }
+      const minted = await this.keys.revokeMintedBy(id);
       await this.audit.record({
         action: AuditAction.ApiKeyRevoked,
         resourceType: AuditResource.ApiKey,
         resourceId: id,
+        details: { alsoRevoked: minted },
       });
-      await this.transactions.afterCommit(() => this.cache.invalidateTags(apiKeyCacheTag(id)));
+      await this.transactions.afterCommit(() => this.cache.invalidateTags(...[id, ...minted].map(apiKeyCacheTag)));
     });
     this.logger.log({ apiKeyId: id }, 'API key revoked');
   }
 
   /** The principal of an `X-API-Key` value; AuthenticationException for anything not a working key. */
   async authenticate(presented: string): Promise<Principal> {
+    const stopTimer = this.metrics.apiKeyVerificationDuration.startTimer();
+    try {
+      const principal = await this.verify(presented);
+      stopTimer({ result: 'valid' });
+      return principal;
+    } catch (error) {
+      stopTimer({ result: error instanceof AuthenticationException ? 'invalid' : 'error' });
+      throw error;
+    }
+  }
+
+  private async verify(presented: string): Promise<Principal> {
     const parsed = parseApiKey(presented);
     if (!parsed) throw new AuthenticationException('malformed_api_key');
     const credential = await this.cache.getOrSet(
@@ -191,4 +235,26 @@ export class ApiKeysService {
       );
     }
   }
+}
+
+/**
+ * The expiry of a new key: the one asked for, which must be in the future and, for a key minted
+ * with a key, no later than that key's; a key minted with an expiring key inherits its expiry.
+ */
+function expiryOfNewKey(principal: Principal, asked: Date | undefined): Date | null {
+  if (asked && asked.getTime() <= Date.now()) {
+    throw ValidationException.forField(['body', 'expiresAt'], 'must be in the future', 'invalid.expiresAt');
+  }
+  // Unix seconds: the precision a key's expiry is compared at.
+  const ceiling = principal.method === 'api_key' ? principal.expiresAt : undefined;
+  if (ceiling === undefined) return asked ?? null;
+  if (!asked) return new Date(ceiling * 1000);
+  if (Math.floor(asked.getTime() / 1000) > ceiling) {
+    throw ValidationException.forField(
+      ['body', 'expiresAt'],
+      'must not be later than the expiry of the API key in use',
+      'invalid.expiresAt',
+    );
+  }
+  return asked;
 }

@@ -3,11 +3,10 @@ import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/sw
 import type { Request, Response } from 'express';
 
 import type { Principal } from '../common/access/principal';
-import { CurrentUser, Public } from '../common/decorators';
+import { OptionalUser, Public } from '../common/decorators';
 import { AuthenticationException, ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
 import { AccountRateLimit, AuthRateLimit } from '../platform/rate-limit';
-import { UserResponseDto } from '../users/dto/user-response.dto';
 import { AuthService } from './auth.service';
 import { loginAccount, refreshSession } from './credential-rate-limits';
 import { CookieSessionResponseDto } from './dto/cookie-session-response.dto';
@@ -16,6 +15,7 @@ import { LoginDto } from './dto/login.dto';
 import { LoginQueryDto } from './dto/login-query.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
+import { RegistrationAcceptedDto } from './dto/registration-accepted.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import type { TokenPair } from './session.service';
 import { SessionCookies } from './session-cookies';
@@ -33,11 +33,18 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create a customer account' })
-  @ApiEnvelope(UserResponseDto, { status: HttpStatus.CREATED })
-  @ApiErrors(ErrorCode.ValidationError, ErrorCode.ResourceAlreadyExists)
-  register(@Body() body: RegisterDto): Promise<UserResponseDto> {
-    return this.auth.register(body);
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Create a customer account',
+    description:
+      'The same 202 whether or not the email or username is taken (nothing about who is registered is ' +
+      'revealed); the owner of the address is told by mail. Sign in to use a new account.',
+  })
+  @ApiEnvelope(RegistrationAcceptedDto, { status: HttpStatus.ACCEPTED })
+  @ApiErrors(ErrorCode.ValidationError)
+  async register(@Body() body: RegisterDto): Promise<RegistrationAcceptedDto> {
+    await this.auth.register(body);
+    return { status: 'accepted', email: body.email };
   }
 
   @Public()
@@ -92,18 +99,39 @@ export class AuthController {
     return this.cookies.renew(response, await this.auth.refresh(cookie), csrfToken);
   }
 
+  // Public so a client whose access token has expired can still end its session with the refresh
+  // token; the handler insists on one credential or the other.
+  @Public()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the session: the access token and the refresh tokens stop working at once' })
+  @ApiOperation({
+    summary: 'End the session: the access token and the refresh tokens stop working at once',
+    description:
+      'Send the access token, the refresh token (body or cookie), or both; no body is needed. A cookie-mode ' +
+      'logout needs `X-CSRF-Token`.',
+  })
   @ApiErrors(ErrorCode.AuthenticationError, ErrorCode.ValidationError, ErrorCode.CsrfInvalid)
   async logout(
-    @CurrentUser() principal: Principal,
+    @OptionalUser() principal: Principal | undefined,
     @Body() body: RefreshTokenDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.auth.logout(principal, body.refreshToken ?? this.cookies.refreshTokenOf(request));
+    const cookie = this.cookies.refreshTokenOf(request);
+    const refreshToken = body.refreshToken ?? cookie;
+    if (!principal && refreshToken === undefined) throw new AuthenticationException('missing_credentials');
+    // A cookie is sent by the browser on its own: ending a session with one needs the session's CSRF token,
+    // or any site could sign the user out.
+    const cookieSession = principal
+      ? principal.viaCookie
+        ? principal.sessionId
+        : undefined
+      : body.refreshToken === undefined
+        ? this.auth.sessionOfRefreshToken(cookie)
+        : undefined;
+    if (cookieSession !== undefined) this.cookies.requireCsrf(request, cookieSession);
+    await this.auth.logout(principal, refreshToken);
     this.cookies.clear(response);
   }
 

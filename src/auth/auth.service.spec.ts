@@ -9,6 +9,7 @@ import type { Principal } from '../common/access/principal';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import { AuthService } from './auth.service';
@@ -31,8 +32,10 @@ describe(AuthService.name, () => {
   let sessions: Record<string, jest.Mock>;
   let audit: { record: jest.Mock };
   let txHost: TransactionHost;
+  let events: { signal: jest.Mock };
 
   beforeEach(async () => {
+    events = { signal: jest.fn() };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     users = {
@@ -63,6 +66,7 @@ describe(AuthService.name, () => {
         { provide: SessionService, useValue: sessions },
         { provide: AuditService, useValue: audit },
         { provide: AuthMetrics, useValue: { logins: { inc: jest.fn() } } },
+        { provide: EventBus, useValue: events },
       ],
     }).compile();
     sut = moduleRef.get(AuthService);
@@ -152,6 +156,22 @@ describe(AuthService.name, () => {
       await sut.logout(principal, 'refresh');
 
       expect(sessions.end).toHaveBeenCalledTimes(1);
+    });
+
+    it('ends the session of a refresh token presented alone (the access token expired)', async () => {
+      sessions.sessionOfRefreshToken.mockReturnValue({ sessionId: 's3', userId: USER_ID });
+
+      await sut.logout(undefined, 'refresh');
+
+      expect(sessions.revokeAccessToken).not.toHaveBeenCalled();
+      expect(sessions.end).toHaveBeenCalledWith('s3', USER_ID);
+    });
+
+    it('answers 401 to a refresh token that is not valid, presented alone', async () => {
+      sessions.sessionOfRefreshToken.mockReturnValue(null);
+
+      await expect(sut.logout(undefined, 'forged')).rejects.toThrow(AuthenticationException);
+      expect(sessions.end).not.toHaveBeenCalled();
     });
 
     it('revokes no token for an API-key caller', async () => {

@@ -5,7 +5,8 @@ import { AuditAction, AuditResource } from '../audit/audit-actions';
 import type { Principal } from '../common/access/principal';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database';
-import type { UserResponseDto } from '../users/dto/user-response.dto';
+import { EventBus } from '../platform/events';
+import { PasswordVerificationFailed } from '../platform/security';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
 import type { LoginDto } from './dto/login.dto';
@@ -24,10 +25,12 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
     private readonly metrics: AuthMetrics,
+    private readonly events: EventBus,
   ) {}
 
-  register(input: RegisterDto): Promise<UserResponseDto> {
-    return this.users.register(input);
+  /** Sign-up that reveals nothing about existing accounts (see UsersService.registerQuietly). */
+  register(input: RegisterDto): Promise<void> {
+    return this.users.registerQuietly(input);
   }
 
   /**
@@ -39,6 +42,7 @@ export class AuthService {
     const check = await this.users.verifyCredentials(input.email, input.password);
     if (!check.ok) {
       this.metrics.logins.inc({ result: 'failure' });
+      this.events.signal(PasswordVerificationFailed, { userId: check.userId, reason: check.reason });
       await this.audit.record({
         action: AuditAction.LoginFailed,
         resourceType: AuditResource.User,
@@ -78,17 +82,20 @@ export class AuthService {
 
   /**
    * Ends the caller's session: the access token in use fails at once, on every replica, and so do
-   * the session's refresh tokens. A refresh token in the body ends its session too, if it is the
-   * caller's.
+   * the session's refresh tokens. A refresh token ends its session too: alone (a client whose
+   * access token expired), or beside an access token of the same user. A refresh token that is
+   * not valid (signature, expiry) with no access token is 401.
    */
-  async logout(principal: Principal, refreshToken?: string): Promise<void> {
-    if (principal.method === 'access_token' && principal.expiresAt !== undefined) {
+  async logout(principal: Principal | undefined, refreshToken?: string): Promise<void> {
+    const presented = refreshToken === undefined ? null : this.sessions.sessionOfRefreshToken(refreshToken);
+    if (!principal && !presented) throw new AuthenticationException('invalid_token');
+    if (principal?.method === 'access_token' && principal.expiresAt !== undefined) {
       await this.sessions.revokeAccessToken(principal.credentialId, principal.expiresAt);
     }
-    if (principal.sessionId) await this.sessions.end(principal.sessionId, principal.userId);
-    const other = refreshToken === undefined ? null : this.sessions.sessionOfRefreshToken(refreshToken);
-    if (other && other.userId === principal.userId && other.sessionId !== principal.sessionId) {
-      await this.sessions.end(other.sessionId, principal.userId);
+    if (principal?.sessionId) await this.sessions.end(principal.sessionId, principal.userId);
+    const owner = principal?.userId ?? presented?.userId;
+    if (presented && presented.userId === owner && presented.sessionId !== principal?.sessionId) {
+      await this.sessions.end(presented.sessionId, presented.userId);
     }
     this.logger.log('Logged out');
   }

@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 @Entity({ name: 'refresh_tokens' })
 @Index('ix_refresh_tokens_family_id', ['familyId'])
 @Index('ix_refresh_tokens_user_id', ['userId'])
+@Index('ix_refresh_tokens_revoked_at', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class RefreshToken {
   @PrimaryColumn('uuid')
   jti: string;
@@ -24,6 +25,10 @@ export class RefreshToken {
 
   @Column({ type: 'timestamptz', precision: 3 })
   expiresAt: Date;
+
+  /** When the whole session ends, however often it is refreshed (the same on every token of a family). */
+  @Column({ type: 'timestamptz', precision: 3 })
+  sessionExpiresAt: Date;
 
   /** When it was exchanged for a new pair; presenting it again after that is theft. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })

@@ -5,7 +5,8 @@ import { IsNull, Not, type Repository } from 'typeorm';
 
 import { RefreshToken } from './refresh-token.entity';
 
-export type NewRefreshToken = Pick<RefreshToken, 'jti' | 'familyId' | 'userId' | 'expiresAt'>;
+export type NewRefreshToken = Pick<RefreshToken, 'jti' | 'familyId' | 'userId' | 'expiresAt' | 'sessionExpiresAt'>;
+export type ConsumedRefreshToken = Pick<RefreshToken, 'familyId' | 'userId' | 'sessionExpiresAt'>;
 
 /** The refresh-token ledger; joins the caller's transaction. */
 @Injectable()
@@ -34,22 +35,42 @@ export class RefreshTokensRepository {
    * (not consumed, not revoked, not expired): one conditional UPDATE, so of two concurrent
    * rotations exactly one wins. The consumed row, or null when it was not usable.
    */
-  async consume(jti: string, replacedBy: string): Promise<Pick<RefreshToken, 'familyId' | 'userId'> | null> {
+  async consume(jti: string, replacedBy: string): Promise<ConsumedRefreshToken | null> {
     const result = await this.tokens
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ consumedAt: () => 'now()', replacedBy })
       .where('jti = :jti AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { jti })
-      .returning('family_id, user_id')
+      .returning('family_id, user_id, session_expires_at')
       .execute();
-    const rows = result.raw as Array<{ family_id: string; user_id: string }>;
-    return rows.length === 0 ? null : { familyId: rows[0].family_id, userId: rows[0].user_id };
+    const rows = result.raw as Array<{ family_id: string; user_id: string; session_expires_at: Date }>;
+    if (rows.length === 0) return null;
+    return {
+      familyId: rows[0].family_id,
+      userId: rows[0].user_id,
+      sessionExpiresAt: new Date(rows[0].session_expires_at),
+    };
   }
 
   /** Revokes every token of a family not revoked yet; how many it revoked. */
   async revokeFamily(familyId: string): Promise<number> {
     const result = await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     return result.affected ?? 0;
+  }
+
+  /**
+   * The families revoked after `since`, each with when (the latest revocation of its tokens): what
+   * the revocation store must hold again after it lost its data.
+   */
+  async familiesRevokedSince(since: Date): Promise<Array<{ familyId: string; revokedAt: Date }>> {
+    const rows = await this.tokens
+      .createQueryBuilder('token')
+      .select('token.family_id', 'familyId')
+      .addSelect('max(token.revoked_at)', 'revokedAt')
+      .where('token.revoked_at > :since', { since })
+      .groupBy('token.family_id')
+      .getRawMany<{ familyId: string; revokedAt: Date | string }>();
+    return rows.map((row) => ({ familyId: row.familyId, revokedAt: new Date(row.revokedAt) }));
   }
 
   /** Whether a family was revoked (the durable record behind the shared revocation store). */

@@ -7,6 +7,7 @@ import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { REVOCATION_STORE, RevocationStoreUnavailableError } from '../platform/security/revocation-store';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
@@ -25,13 +26,13 @@ describe(SessionService.name, () => {
   let ledger: Record<string, jest.Mock>;
   let users: { findActiveById: jest.Mock };
   let audit: { record: jest.Mock };
-  let revocations: { revoke: jest.Mock; isAnyRevoked: jest.Mock };
+  let revocations: { revoke: jest.Mock; isAnyRevoked: jest.Mock; seed: jest.Mock };
   let metrics: { refreshes: { inc: jest.Mock }; revocationFallbacks: { inc: jest.Mock } };
 
   beforeEach(async () => {
     tokens = {
       verifyRefreshToken: jest.fn().mockReturnValue(REFRESH_CLAIMS),
-      issueRefreshToken: jest.fn((_subject, jti: string = 'fresh') => ({
+      issueRefreshToken: jest.fn((_subject, _sessionEndsAt: number, jti: string = 'fresh') => ({
         token: `refresh-${jti}`,
         jti,
         expiresIn: 3600,
@@ -40,17 +41,23 @@ describe(SessionService.name, () => {
       issueAccessToken: jest.fn().mockReturnValue({ token: 'access', jti: 'a1', expiresIn: 900, expiresAt: 2e9 }),
     };
     Object.defineProperty(tokens, 'accessTokenTtlSeconds', { value: 900 });
+    Object.defineProperty(tokens, 'sessionMaxSeconds', { value: 2_592_000 });
     ledger = {
       insert: jest.fn().mockResolvedValue(undefined),
-      consume: jest.fn().mockResolvedValue({ familyId: FAMILY, userId: USER_ID }),
+      consume: jest.fn().mockResolvedValue({ familyId: FAMILY, userId: USER_ID, sessionExpiresAt: new Date(2e12) }),
       findByJti: jest.fn().mockResolvedValue(null),
       findAnyOfFamily: jest.fn().mockResolvedValue({ userId: USER_ID }),
       revokeFamily: jest.fn().mockResolvedValue(1),
       isFamilyRevoked: jest.fn().mockResolvedValue(false),
+      familiesRevokedSince: jest.fn().mockResolvedValue([]),
     };
     users = { findActiveById: jest.fn().mockResolvedValue(USER) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
-    revocations = { revoke: jest.fn().mockResolvedValue(undefined), isAnyRevoked: jest.fn().mockResolvedValue(false) };
+    revocations = {
+      revoke: jest.fn().mockResolvedValue(undefined),
+      isAnyRevoked: jest.fn().mockResolvedValue(false),
+      seed: jest.fn().mockResolvedValue(undefined),
+    };
     metrics = { refreshes: { inc: jest.fn() }, revocationFallbacks: { inc: jest.fn() } };
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -69,6 +76,7 @@ describe(SessionService.name, () => {
         { provide: AuditService, useValue: audit },
         { provide: AuthMetrics, useValue: metrics },
         { provide: REVOCATION_STORE, useValue: revocations },
+        { provide: EventBus, useValue: { signal: jest.fn() } },
       ],
     }).compile();
     sut = moduleRef.get(SessionService);
@@ -89,6 +97,7 @@ describe(SessionService.name, () => {
         familyId: pair.sessionId,
         userId: USER_ID,
         expiresAt: new Date(2e12),
+        sessionExpiresAt: expect.any(Date) as Date,
       });
     });
   });
@@ -197,11 +206,25 @@ describe(SessionService.name, () => {
     });
 
     it.each([true, false])('answers from the ledger (%p) when the store cannot, and counts it', async (revoked) => {
-      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError(new Error('down')));
+      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError('unreachable', new Error('down')));
       ledger.isFamilyRevoked.mockResolvedValue(revoked);
 
       await expect(sut.isRevoked(claims)).resolves.toBe(revoked);
       expect(metrics.revocationFallbacks.inc).toHaveBeenCalledWith({ outcome: revoked ? 'revoked' : 'valid' });
+      expect(revocations.seed).not.toHaveBeenCalled();
+    });
+
+    it('answers from the ledger when the store lost its data, and seeds it from the ledger once', async () => {
+      revocations.isAnyRevoked.mockRejectedValue(new RevocationStoreUnavailableError('unseeded'));
+      ledger.isFamilyRevoked.mockResolvedValue(true);
+      const revokedAt = new Date(Date.now() - 60_000);
+      ledger.familiesRevokedSince.mockResolvedValue([{ familyId: FAMILY, revokedAt }]);
+
+      await expect(Promise.all([sut.isRevoked(claims), sut.isRevoked(claims)])).resolves.toEqual([true, true]);
+      expect(revocations.seed).toHaveBeenCalledTimes(1);
+      expect(revocations.seed).toHaveBeenCalledWith([
+        { id: `session:${FAMILY}`, expiresAt: Math.ceil(revokedAt.getTime() / 1000) + 900 },
+      ]);
     });
 
     it('does not swallow other errors', async () => {

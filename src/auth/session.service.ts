@@ -6,7 +6,14 @@ import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { AuthenticationException } from '../common/errors';
 import { TransactionRunner } from '../platform/database';
-import { REVOCATION_STORE, type RevocationStore, RevocationStoreUnavailableError } from '../platform/security';
+import { EventBus } from '../platform/events';
+import {
+  REVOCATION_STORE,
+  type RevocationStore,
+  RevocationStoreUnavailableError,
+  TokenCreated,
+  TokenRevoked,
+} from '../platform/security';
 import type { AuthenticatedUser } from '../users/users.service';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
@@ -38,6 +45,8 @@ type RotationOutcome =
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
+  /** The reseed of the revocation store in progress, shared by every check that finds it unseeded. */
+  private reseeding: Promise<void> | null = null;
 
   constructor(
     private readonly tokens: TokenService,
@@ -47,11 +56,15 @@ export class SessionService {
     private readonly transactions: TransactionRunner,
     private readonly metrics: AuthMetrics,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly events: EventBus,
   ) {}
 
   /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
   async start(user: AuthenticatedUser): Promise<TokenPair> {
-    return this.issuePair(user, randomUUID());
+    const sessionEndsAt = Math.floor(Date.now() / 1000) + this.tokens.sessionMaxSeconds;
+    const pair = await this.issuePair(user, randomUUID(), new Date(sessionEndsAt * 1000));
+    this.events.signal(TokenCreated, { userId: user.id, sessionId: pair.sessionId, reason: 'login' });
+    return pair;
   }
 
   /**
@@ -63,8 +76,15 @@ export class SessionService {
     const claims = this.tokens.verifyRefreshToken(refreshToken);
     const outcome = await this.transactions.run(() => this.rotateInTransaction(claims));
     this.metrics.refreshes.inc({ result: outcome.kind });
-    if (outcome.kind === 'rotated') return outcome.pair;
-    if (outcome.familyId) await this.forgetSessionAccess(outcome.familyId);
+    if (outcome.kind === 'rotated') {
+      const { userId, sessionId } = outcome.pair;
+      this.events.signal(TokenCreated, { userId, sessionId, reason: 'rotation' });
+      return outcome.pair;
+    }
+    if (outcome.familyId) {
+      await this.forgetSessionAccess(outcome.familyId);
+      this.events.signal(TokenRevoked, { userId: claims.sub, sessionId: outcome.familyId, reason: outcome.reason });
+    }
     if (outcome.kind === 'reused')
       this.logger.warn({ sessionId: outcome.familyId }, 'Refresh token reused; session revoked');
     throw new AuthenticationException(outcome.reason);
@@ -75,11 +95,14 @@ export class SessionService {
    * included) fails from now on, on every replica.
    */
   async end(sessionId: string, userId: string): Promise<void> {
-    await this.transactions.run(async () => {
+    const owned = await this.transactions.run(async () => {
       const token = await this.refreshTokens.findAnyOfFamily(sessionId);
-      if (token && token.userId === userId) await this.refreshTokens.revokeFamily(sessionId);
+      if (!token || token.userId !== userId) return false;
+      await this.refreshTokens.revokeFamily(sessionId);
+      return true;
     });
     await this.forgetSessionAccess(sessionId);
+    this.events.signal(TokenRevoked, { userId: owned ? userId : null, sessionId, reason: 'logout' });
   }
 
   /** Makes one access token fail until it expires (logout of a token whose session is unknown). */
@@ -99,7 +122,9 @@ export class SessionService {
 
   /**
    * Whether an access token was revoked (itself or its session). When the shared store cannot
-   * answer, the durable ledger does (fail to Postgres, never open): counted and logged.
+   * prove the token live (unreachable, or emptied and not reseeded yet), the durable ledger
+   * answers (fail to Postgres, never open): counted and logged. An emptied store is reseeded from
+   * the ledger before answering, so the next checks are fast again.
    */
   async isRevoked(claims: AccessTokenClaims): Promise<boolean> {
     try {
@@ -108,6 +133,7 @@ export class SessionService {
       if (!(error instanceof RevocationStoreUnavailableError)) throw error;
       const revoked = await this.refreshTokens.isFamilyRevoked(claims.fam);
       this.metrics.revocationFallbacks.inc({ outcome: revoked ? 'revoked' : 'valid' });
+      if (error.gap === 'unseeded') await this.reseed();
       return revoked;
     }
   }
@@ -121,7 +147,8 @@ export class SessionService {
     }
     const user = await this.users.findActiveById(consumed.userId);
     if (!user || user.tokenVersion !== claims.ver) return this.revokeAndReject(consumed.familyId, 'stale_session');
-    return { kind: 'rotated', pair: await this.issuePair(user, consumed.familyId, newJti) };
+    // The successor inherits the session's end: rotation never extends a sign-in (JWT_SESSION_MAX_SECONDS).
+    return { kind: 'rotated', pair: await this.issuePair(user, consumed.familyId, consumed.sessionExpiresAt, newJti) };
   }
 
   /** Why a presented token could not be consumed; reuse of a consumed one revokes its family. */
@@ -146,15 +173,22 @@ export class SessionService {
     return { kind: 'rejected', reason, familyId };
   }
 
-  private async issuePair(user: AuthenticatedUser, sessionId: string, refreshJti?: string): Promise<TokenPair> {
+  private async issuePair(
+    user: AuthenticatedUser,
+    sessionId: string,
+    sessionExpiresAt: Date,
+    refreshJti?: string,
+  ): Promise<TokenPair> {
     const subject = { userId: user.id, role: user.role, tokenVersion: user.tokenVersion, sessionId };
-    const refresh = this.tokens.issueRefreshToken(subject, refreshJti);
-    const access = this.tokens.issueAccessToken(subject);
+    const sessionEndsAt = Math.floor(sessionExpiresAt.getTime() / 1000);
+    const refresh = this.tokens.issueRefreshToken(subject, sessionEndsAt, refreshJti);
+    const access = this.tokens.issueAccessToken(subject, sessionEndsAt);
     await this.refreshTokens.insert({
       jti: refresh.jti,
       familyId: sessionId,
       userId: user.id,
       expiresAt: new Date(refresh.expiresAt * 1000),
+      sessionExpiresAt,
     });
     return {
       accessToken: access.token,
@@ -164,6 +198,36 @@ export class SessionService {
       sessionId,
       userId: user.id,
     };
+  }
+
+  private async reseed(): Promise<void> {
+    this.reseeding ??= this.seedFromLedger().finally(() => {
+      this.reseeding = null;
+    });
+    await this.reseeding;
+  }
+
+  /**
+   * Writes back every session revoked recently enough that one of its access tokens may still be
+   * unexpired. A failure is logged: the next check finds the store unseeded and tries again.
+   */
+  private async seedFromLedger(): Promise<void> {
+    const ttl = this.tokens.accessTokenTtlSeconds;
+    try {
+      const families = await this.refreshTokens.familiesRevokedSince(new Date(Date.now() - ttl * 1000));
+      await this.revocations.seed(
+        families.map(({ familyId, revokedAt }) => ({
+          id: sessionKey(familyId),
+          expiresAt: Math.ceil(revokedAt.getTime() / 1000) + ttl,
+        })),
+      );
+      this.logger.log({ sessions: families.length }, 'Revocation store seeded from the refresh-token ledger');
+    } catch (error) {
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'Could not seed the revocation store; checks keep reading the ledger',
+      );
+    }
   }
 
   /** Every access token of the session fails from now until the last one could have expired. */

@@ -7,7 +7,12 @@ import { Test } from '@nestjs/testing';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import type { AuthConfig } from '../config';
+import { MetricsRegistry } from '../platform/metrics/metrics-registry';
+import { AuthMetrics } from './auth.metrics';
 import { TokenService } from './token.service';
+
+/** A session end far enough away that it does not shorten any token. */
+const FAR_SESSION_END = Math.floor(Date.now() / 1000) + 365 * 86_400;
 
 const AUTH: AuthConfig = {
   jwtSecret: 'x'.repeat(40),
@@ -15,6 +20,7 @@ const AUTH: AuthConfig = {
   audience: 'commerce-clients',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 86_400,
+  sessionMaxSeconds: 2_592_000,
 };
 const USER_ID = '0b6f1c52-6a4e-4c59-9d0e-1f6a2b3c4d5e';
 const SESSION_ID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
@@ -64,6 +70,8 @@ describe(TokenService.name, () => {
         TokenService,
         { provide: JwtService, useValue: new JwtService({}) },
         { provide: ConfigService, useValue: config },
+        AuthMetrics,
+        MetricsRegistry,
       ],
     }).compile();
     sut = moduleRef.get(TokenService);
@@ -73,7 +81,7 @@ describe(TokenService.name, () => {
     it('issues a token that verifies back to its claims', () => {
       const before = Math.floor(Date.now() / 1000);
 
-      const issued = sut.issueAccessToken(SUBJECT);
+      const issued = sut.issueAccessToken(SUBJECT, FAR_SESSION_END);
       const claims = sut.verifyAccessToken(issued.token);
 
       expect(issued.expiresIn).toBe(900);
@@ -93,14 +101,14 @@ describe(TokenService.name, () => {
     });
 
     it('signs with HS256', () => {
-      const [header] = sut.issueAccessToken(SUBJECT).token.split('.');
+      const [header] = sut.issueAccessToken(SUBJECT, FAR_SESSION_END).token.split('.');
 
       expect(decodeSegment(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
     });
 
     it('gives every token its own jti', () => {
-      const first = sut.issueAccessToken(SUBJECT);
-      const second = sut.issueAccessToken(SUBJECT);
+      const first = sut.issueAccessToken(SUBJECT, FAR_SESSION_END);
+      const second = sut.issueAccessToken(SUBJECT, FAR_SESSION_END);
 
       expect(first.jti).not.toBe(second.jti);
       expect(first.jti).toMatch(/^[0-9a-f-]{36}$/);
@@ -117,7 +125,7 @@ describe(TokenService.name, () => {
     });
 
     it('rejects a token whose payload was tampered with', () => {
-      const [header, payload, signature] = sut.issueAccessToken(SUBJECT).token.split('.');
+      const [header, payload, signature] = sut.issueAccessToken(SUBJECT, FAR_SESSION_END).token.split('.');
       const escalated = base64url({ ...decodeSegment(payload), role: Role.Admin });
 
       expectRejected(`${header}.${escalated}.${signature}`, 'invalid_token');
@@ -161,7 +169,7 @@ describe(TokenService.name, () => {
     });
 
     it('rejects a refresh token used as an access token', () => {
-      expectRejected(sut.issueRefreshToken(SUBJECT).token, 'wrong_token_type');
+      expectRejected(sut.issueRefreshToken(SUBJECT, FAR_SESSION_END).token, 'wrong_token_type');
     });
 
     it('rejects a token without a type', () => {
@@ -200,7 +208,7 @@ describe(TokenService.name, () => {
 
   describe('refresh tokens', () => {
     it('issues a refresh token with the requested jti that verifies back to its claims', () => {
-      const issued = sut.issueRefreshToken(SUBJECT, 'chosen-jti');
+      const issued = sut.issueRefreshToken(SUBJECT, FAR_SESSION_END, 'chosen-jti');
 
       expect(issued.expiresIn).toBe(86_400);
       expect(sut.verifyRefreshToken(issued.token)).toMatchObject({
@@ -213,7 +221,7 @@ describe(TokenService.name, () => {
     });
 
     it('rejects an access token presented as a refresh token', () => {
-      expectRejected(sut.issueAccessToken(SUBJECT).token, 'wrong_token_type', 'refresh');
+      expectRejected(sut.issueAccessToken(SUBJECT, FAR_SESSION_END).token, 'wrong_token_type', 'refresh');
     });
 
     it('rejects an expired refresh token', () => {

@@ -7,6 +7,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
 import type { AllConfig, AuthConfig } from '../config';
+import { AuthMetrics } from './auth.metrics';
 
 /** Only this algorithm is accepted: no `alg: none`, no HS/RS confusion. */
 const ALGORITHM = 'HS256';
@@ -63,6 +64,7 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     config: ConfigService<AllConfig, true>,
+    private readonly metrics: AuthMetrics,
   ) {
     this.config = config.getOrThrow('auth', { infer: true });
   }
@@ -71,13 +73,26 @@ export class TokenService {
     return this.config.accessTokenTtlSeconds;
   }
 
-  issueAccessToken(subject: TokenSubject): IssuedToken {
-    return this.sign({ role: subject.role }, 'access', subject, this.config.accessTokenTtlSeconds, randomUUID());
+  get sessionMaxSeconds(): number {
+    return this.config.sessionMaxSeconds;
   }
 
-  /** `jti` may be chosen by the caller, so the ledger can link a consumed token to its successor first. */
-  issueRefreshToken(subject: Omit<TokenSubject, 'role'>, jti: string = randomUUID()): IssuedToken {
-    return this.sign({}, 'refresh', subject, this.config.refreshTokenTtlSeconds, jti);
+  /** An access token living its configured lifetime, or less when its session ends sooner (Unix seconds). */
+  issueAccessToken(subject: TokenSubject, sessionEndsAt: number): IssuedToken {
+    const ttl = cappedTtl(this.config.accessTokenTtlSeconds, sessionEndsAt);
+    return this.sign({ role: subject.role }, 'access', subject, ttl, randomUUID());
+  }
+
+  /**
+   * A refresh token that never outlives its session. `jti` may be chosen by the caller, so the
+   * ledger can link a consumed token to its successor first.
+   */
+  issueRefreshToken(
+    subject: Omit<TokenSubject, 'role'>,
+    sessionEndsAt: number,
+    jti: string = randomUUID(),
+  ): IssuedToken {
+    return this.sign({}, 'refresh', subject, cappedTtl(this.config.refreshTokenTtlSeconds, sessionEndsAt), jti);
   }
 
   /** The claims of a valid access token; AuthenticationException for anything else. */
@@ -111,10 +126,25 @@ export class TokenService {
         secret: this.config.jwtSecret,
       },
     );
+    this.metrics.tokensCreated.inc({ type: typ });
     return { token, jti, expiresIn, expiresAt: Math.floor(Date.now() / 1000) + expiresIn };
   }
 
   private verify(token: string, typ: TokenType): Record<string, unknown> {
+    const stopTimer = this.metrics.tokenValidationDuration.startTimer({ type: typ });
+    try {
+      const claims = this.verifySignatureAndClaims(token, typ);
+      this.metrics.tokenValidations.inc({ type: typ, result: 'valid' });
+      return claims;
+    } catch (error) {
+      this.metrics.tokenValidations.inc({ type: typ, result: 'invalid' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private verifySignatureAndClaims(token: string, typ: TokenType): Record<string, unknown> {
     let claims: Record<string, unknown>;
     try {
       claims = this.jwt.verify<Record<string, unknown>>(token, {
@@ -136,4 +166,11 @@ export class TokenService {
     if (!wellFormed) throw new AuthenticationException('wrong_token_type');
     return claims;
   }
+}
+
+/** The configured lifetime, shortened so the token expires no later than `endsAt` (Unix seconds). */
+function cappedTtl(ttlSeconds: number, endsAt: number): number {
+  const remaining = endsAt - Math.floor(Date.now() / 1000);
+  if (remaining <= 0) throw new AuthenticationException('session_expired');
+  return Math.min(ttlSeconds, remaining);
 }

@@ -54,5 +54,5 @@ export function configureApp(app: NestExpressApplication): void {
   // Operational routes live outside the versioned API. Shutdown is driven by
   // src/bootstrap/graceful-shutdown.ts (drain first), not by Nest's signal hooks.
   app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONAL_ROUTES });
-  if (!worker) setupSwagger(app);
+  if (!worker) setupSwagger(app, config);
 }

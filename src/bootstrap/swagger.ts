@@ -1,10 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+
+import { AuthenticationException } from '../common/errors';
+import type { AppConfig } from '../config';
+import { StaticBearerToken } from '../platform/security/static-bearer-token';
 
 export const API_KEY_SECURITY = 'api-key';
 
-/** OpenAPI 3 generated from the code: JSON at /docs-json, Swagger UI at /docs. */
-export function setupSwagger(app: INestApplication): void {
+const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
+
+/**
+ * OpenAPI 3 generated from the code: JSON at /docs-json, Swagger UI at /docs. DOCS_BEARER_TOKEN
+ * guards both; production serves them only with one (the map of every route helps an attacker
+ * more than a client who already has the docs).
+ */
+export function setupSwagger(app: INestApplication, access: Pick<AppConfig, 'isProduction' | 'docsBearerToken'>): void {
+  if (access.isProduction && access.docsBearerToken === undefined) return;
+  if (access.docsBearerToken !== undefined) app.use(requireDocsToken(new StaticBearerToken(access.docsBearerToken)));
   const config = new DocumentBuilder()
     .setTitle('Commerce API')
     .setDescription(
@@ -17,4 +30,11 @@ export function setupSwagger(app: INestApplication): void {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+}
+
+function requireDocsToken(token: StaticBearerToken) {
+  return (request: Request, _response: Response, next: NextFunction): void => {
+    const guarded = DOCS_PATHS.test(request.path) && !token.isPresentedIn(request.headers.authorization);
+    next(guarded ? new AuthenticationException('docs_token') : undefined);
+  };
 }

@@ -57,6 +57,7 @@ function appConfig(env: Environment): AppConfig {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     compression: { enabled: env.COMPRESSION_ENABLED, thresholdBytes: env.COMPRESSION_THRESHOLD_BYTES },
     metricsBearerToken: env.METRICS_BEARER_TOKEN,
+    docsBearerToken: env.DOCS_BEARER_TOKEN,
     layers: {
       httpMetrics: env.HTTP_METRICS_ENABLED,
       securityHeaders: env.SECURITY_HEADERS_ENABLED,
@@ -84,6 +85,7 @@ function authConfig(env: Environment): AuthConfig {
     audience: env.JWT_AUDIENCE,
     accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
     refreshTokenTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+    sessionMaxSeconds: env.JWT_SESSION_MAX_SECONDS,
   };
 }
 

@@ -15,6 +15,8 @@ export interface AppConfig {
   readonly compression: { readonly enabled: boolean; readonly thresholdBytes: number };
   /** Guards /metrics when set. */
   readonly metricsBearerToken?: string;
+  /** Guards /docs and /docs-json when set; production serves them only then. */
+  readonly docsBearerToken?: string;
   /** Request-path layers that can be switched off to measure their cost (all on by default; decision 0024). */
   readonly layers: {
     readonly httpMetrics: boolean;
@@ -58,6 +60,8 @@ export interface AuthConfig {
   readonly audience: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** No token of a session outlives its start by more than this. */
+  readonly sessionMaxSeconds: number;
 }
 
 export interface SecurityConfig {

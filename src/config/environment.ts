@@ -202,6 +202,19 @@ export class EnvironmentSchema {
   @MinLength(16, { message: 'must be at least 16 characters' })
   METRICS_BEARER_TOKEN?: string;
 
+  /**
+   * Production refuses to start with an unguarded /metrics unless this says the endpoint is
+   * meant to be open (e.g. reachable only inside a network policy).
+   */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'must be true or false' })
+  METRICS_PUBLIC = false;
+
+  /** When set, /docs and /docs-json need `Authorization: Bearer <token>`; production serves them only then. */
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  DOCS_BEARER_TOKEN?: string;
+
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'must be true or false' })
   RATE_LIMIT_ENABLED = true;
@@ -375,6 +388,13 @@ export class EnvironmentSchema {
   @Min(60)
   @Max(7_776_000)
   JWT_REFRESH_TTL_SECONDS = 1_209_600;
+
+  /** Absolute session lifetime: refreshing never keeps a sign-in alive past this (30 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(31_536_000)
+  JWT_SESSION_MAX_SECONDS = 2_592_000;
 
   /** `<id>:<base64 of 32 bytes>` pairs, comma-separated; parsed and checked in validate-environment.ts. */
   @ValidateIf((env: EnvironmentSchema) => env.NODE_ENV === NodeEnvironment.Production)

@@ -6,7 +6,7 @@ import { DEVELOPMENT_CORS_ORIGIN_PATTERNS } from './cors-origins';
 import { DEVELOPMENT_FIELD_ENCRYPTION_KEYS, DEVELOPMENT_JWT_SECRET, NodeEnvironment } from './environment';
 import { ConfigValidationError, validateEnvironment } from './validate-environment';
 
-const PRODUCTION_SECRET = 'p'.repeat(48);
+const PRODUCTION_SECRET = 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht';
 const STRIPE_KEY = 'sk_live_validatedkey01';
 const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('base64');
@@ -16,6 +16,7 @@ const PRODUCTION = {
   STRIPE_SECRET_KEY: STRIPE_KEY,
   JWT_SECRET: PRODUCTION_SECRET,
   FIELD_ENCRYPTION_KEYS: `a:${KEY_A}`,
+  METRICS_PUBLIC: 'true',
 };
 
 /** The message of the ConfigValidationError thrown for `raw`; fails the test when nothing is thrown. */
@@ -178,6 +179,13 @@ describe(validateEnvironment.name, () => {
       const env = sut(PRODUCTION);
 
       expect(env.JWT_SECRET).toBe(PRODUCTION_SECRET);
+    });
+
+    it.each([
+      ['one repeated character', 'p'.repeat(48)],
+      ['a short pattern repeated', 'abc123'.repeat(8)],
+    ])('is refused when predictable (%s), however long', (_label, secret) => {
+      expect(validationMessage({ ...PRODUCTION, JWT_SECRET: secret })).toMatch(/JWT_SECRET is too predictable/);
     });
 
     it('falls back to the development default outside production', () => {
@@ -418,6 +426,23 @@ describe(validateEnvironment.name, () => {
     it('takes a lower-case three-letter currency', () => {
       expect(sut({}).PAYMENT_CURRENCY).toBe('usd');
       expect(validationMessage({ PAYMENT_CURRENCY: 'EUR' })).toMatch(/PAYMENT_CURRENCY must be/);
+    });
+  });
+
+  describe('/metrics in production', () => {
+    it('is refused open unless METRICS_PUBLIC=true says so', () => {
+      const { METRICS_PUBLIC: _optIn, ...withoutOptIn } = PRODUCTION;
+
+      expect(validationMessage(withoutOptIn)).toMatch(
+        /production needs METRICS_BEARER_TOKEN .* or METRICS_PUBLIC=true/,
+      );
+      expect(sut(PRODUCTION).METRICS_PUBLIC).toBe(true);
+    });
+
+    it('may be guarded by a token instead', () => {
+      const { METRICS_PUBLIC: _optIn, ...withoutOptIn } = PRODUCTION;
+
+      expect(sut({ ...withoutOptIn, METRICS_BEARER_TOKEN: 'scrape-token-0123456789' }).METRICS_PUBLIC).toBe(false);
     });
   });
 });

@@ -52,6 +52,7 @@ function applyDerivedDefaults(env: EnvironmentSchema): Environment {
       'Invalid configuration: JWT_SECRET must not be the development default in production',
     );
   }
+  if (production) refuseWeakProductionSecrets(env);
   if (env.APP_ROLE !== 'all' && !env.REDIS_URL) {
     // Without Redis there is no queue: events are handled by the process that publishes them, so
     // an api process would handle them after all and a worker would have nothing to do.
@@ -84,6 +85,26 @@ function paymentProvider(env: EnvironmentSchema, production: boolean): PaymentPr
     );
   }
   return provider;
+}
+
+/** Fewer distinct characters than this in 32+ is a pattern, not a random secret (base64 of 32 random bytes has ~30). */
+const MIN_DISTINCT_SECRET_CHARACTERS = 12;
+
+/**
+ * A long secret can still be guessable ("aaaa…", "abcabc…"); and an open /metrics in production
+ * must be a decision, not an omission.
+ */
+function refuseWeakProductionSecrets(env: EnvironmentSchema): void {
+  if (env.JWT_SECRET !== undefined && new Set(env.JWT_SECRET).size < MIN_DISTINCT_SECRET_CHARACTERS) {
+    throw new ConfigValidationError(
+      `Invalid configuration: JWT_SECRET is too predictable (fewer than ${MIN_DISTINCT_SECRET_CHARACTERS} distinct characters); use e.g. openssl rand -base64 48`,
+    );
+  }
+  if (env.METRICS_BEARER_TOKEN === undefined && !env.METRICS_PUBLIC) {
+    throw new ConfigValidationError(
+      'Invalid configuration: production needs METRICS_BEARER_TOKEN for /metrics, or METRICS_PUBLIC=true to serve it open',
+    );
+  }
 }
 
 /** The key ring must parse, hold the active key, and (in production) be a real one. */

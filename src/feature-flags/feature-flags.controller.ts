@@ -11,13 +11,13 @@ export class FeatureFlagsController {
   constructor(private readonly flags: FeatureFlagsService) {}
 
   /**
-   * Public, so a client can adapt before sign-in: anonymous callers get the flags rolled out to
-   * everyone; with credentials, the flags as evaluated for that user (allow list, percentage).
+   * Public, so a client can adapt before sign-in: anonymous callers get only the flags rolled out
+   * to everyone (all `true`); with credentials, every flag as evaluated for that user.
    */
   @Public()
   @Get()
   @ApiOperation({
-    summary: 'Every feature flag as evaluated for the caller (anonymous: only flags rolled out to 100%)',
+    summary: 'Every feature flag as evaluated for the caller (anonymous: only the flags it gets, all true)',
   })
   @ApiOkResponse({
     description: 'Flag key → whether the caller gets the feature',

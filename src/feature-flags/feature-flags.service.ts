@@ -26,10 +26,15 @@ export class FeatureFlagsService {
     return this.evaluate(key, flags.get(key), userId);
   }
 
-  /** Every flag as evaluated for `userId` (undefined: anonymous), e.g. for a client to adapt its UI. */
+  /**
+   * Every flag as evaluated for `userId`, e.g. for a client to adapt its UI. An anonymous caller
+   * (undefined) gets only the flags it actually gets: the keys of pilots, partial rollouts and
+   * switched-off features are not announced to anyone who asks.
+   */
   async evaluateAll(userId?: string): Promise<Record<string, boolean>> {
     const flags = await this.cache.current();
-    return Object.fromEntries([...flags].map(([key, flag]) => [key, this.evaluate(key, flag, userId)]));
+    const evaluated = [...flags].map(([key, flag]) => [key, this.evaluate(key, flag, userId)] as const);
+    return Object.fromEntries(userId === undefined ? evaluated.filter(([, on]) => on) : evaluated);
   }
 
   private evaluate(key: string, flag: CompiledFlag | undefined, userId: string | undefined): boolean {

@@ -38,13 +38,18 @@ describe(PriceChangePolicy.name, () => {
     expect(isLargePriceChange(current, next)).toBe(expected);
   });
 
-  it('lets staff make small changes and leaves prices that are not being changed alone', () => {
-    expect(() => sut.ensureAllowed(principal(Role.Staff), 10_000, 11_000)).not.toThrow();
-    expect(() => sut.ensureAllowed(principal(Role.Staff), 10_000, undefined)).not.toThrow();
+  const priced = (priceCents: number, referencePriceCents: number | null = priceCents) => ({
+    priceCents,
+    referencePriceCents,
+  });
+
+  it('lets staff make small changes, keeping the reference, and leaves prices not being changed alone', () => {
+    expect(sut.referenceAfter(principal(Role.Staff), priced(10_000), 11_000)).toEqual({});
+    expect(sut.referenceAfter(principal(Role.Staff), priced(10_000), undefined)).toEqual({});
   });
 
   it('refuses staff a change of more than 20%, naming the permission it needs', () => {
-    const attempt = () => sut.ensureAllowed(principal(Role.Staff), 10_000, 12_100);
+    const attempt = () => sut.referenceAfter(principal(Role.Staff), priced(10_000), 12_100);
 
     expect(attempt).toThrow(PermissionDeniedException);
     expect(attempt).toThrow(
@@ -52,13 +57,26 @@ describe(PriceChangePolicy.name, () => {
     );
   });
 
-  it('lets products:admin make any change', () => {
-    expect(() => sut.ensureAllowed(principal(Role.Admin), 10_000, 1)).not.toThrow();
+  it('measures against the reference, not the current price, so steps cannot add up past 20%', () => {
+    const afterOneStep = priced(11_900, 10_000);
+
+    expect(() => sut.referenceAfter(principal(Role.Staff), afterOneStep, 14_000)).toThrow(PermissionDeniedException);
+    expect(sut.referenceAfter(principal(Role.Staff), afterOneStep, 8_000)).toEqual({});
+  });
+
+  it('pins an unset reference to the price before the first change', () => {
+    expect(sut.referenceAfter(principal(Role.Staff), priced(10_000, null), 11_000)).toEqual({
+      referencePriceCents: 10_000,
+    });
+  });
+
+  it('lets products:admin make any change, which becomes the new reference', () => {
+    expect(sut.referenceAfter(principal(Role.Admin), priced(10_000), 1)).toEqual({ referencePriceCents: 1 });
   });
 
   it('narrows an admin API key without products:admin like any other principal', () => {
     const scoped: Principal = { ...principal(Role.Admin), method: 'api_key', scopes: [] };
 
-    expect(() => sut.ensureAllowed(scoped, 10_000, 50_000)).toThrow(PermissionDeniedException);
+    expect(() => sut.referenceAfter(scoped, priced(10_000), 50_000)).toThrow(PermissionDeniedException);
   });
 });

@@ -42,6 +42,14 @@ export class Product {
   @Column({ type: 'integer' })
   priceCents: number;
 
+  /**
+   * What unprivileged price changes are measured against: set at creation and by every price
+   * change made with `products:admin` (docs/decisions/0031). Null only for rows written around the
+   * service; the first price change then pins it to the price before that change.
+   */
+  @Column({ type: 'integer', nullable: true })
+  referencePriceCents: number | null;
+
   /** Changed only by single conditional UPDATEs (see ProductsRepository), never read-modify-write. */
   @Column({ type: 'integer', default: 0 })
   stock: number;

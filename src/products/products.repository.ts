@@ -9,10 +9,12 @@ import { MAX_STOCK } from './product-limits';
 
 export type NewProduct = Pick<
   Product,
-  'sku' | 'name' | 'description' | 'category' | 'priceCents' | 'stock' | 'createdById'
+  'sku' | 'name' | 'description' | 'category' | 'priceCents' | 'referencePriceCents' | 'stock' | 'createdById'
 >;
 
-export type ProductChanges = Partial<Pick<Product, 'name' | 'description' | 'category' | 'priceCents'>>;
+export type ProductChanges = Partial<
+  Pick<Product, 'name' | 'description' | 'category' | 'priceCents' | 'referencePriceCents'>
+>;
 
 export interface ProductFilters {
   /** Already lower-cased: matched case-insensitively against name and sku. */

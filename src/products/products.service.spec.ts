@@ -37,6 +37,7 @@ function aProduct(overrides: Partial<Product> = {}): Product {
     description: null,
     category: 'kitchen',
     priceCents: 10_000,
+    referencePriceCents: 10_000,
     stock: 5,
     createdById: STAFF_ID,
     createdAt: new Date('2026-01-01T10:00:00.000Z'),

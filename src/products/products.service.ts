@@ -105,6 +105,7 @@ export class ProductsService {
         description: input.description ?? null,
         category: input.category ?? null,
         priceCents: input.priceCents,
+        referencePriceCents: input.priceCents,
         stock: input.stock,
         createdById: creatorId,
       });
@@ -117,8 +118,8 @@ export class ProductsService {
 
   /**
    * Edits a product. Allowed for its creator holding `products:update`, or anyone with
-   * `products:admin`; a price change of more than 20% needs `products:admin` (checked against the
-   * stored price under a row lock, so concurrent edits cannot slip past it).
+   * `products:admin`; a price more than 20% away from the reference price needs `products:admin`
+   * (checked under a row lock, so concurrent edits cannot slip past it; see PriceChangePolicy).
    */
   async update(id: string, changes: ProductChangesInput, principal: Principal): Promise<ProductResponseDto> {
     const product = await this.transactions.run(async () => {
@@ -131,8 +132,8 @@ export class ProductsService {
         'createdById',
         { ownerPermission: Permission.ProductsUpdate },
       );
-      this.prices.ensureAllowed(principal, current.priceCents, changes.priceCents);
-      const fields = definedFields(changes);
+      const referencePriceCents = this.prices.referenceAfter(principal, current, changes.priceCents);
+      const fields = { ...definedFields(changes), ...referencePriceCents };
       if (Object.keys(fields).length === 0) return current;
       await this.products.update(id, fields);
       await this.cache.invalidateAfterCommit([id]);

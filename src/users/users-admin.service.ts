@@ -49,7 +49,10 @@ export class UsersAdminService {
    * costs the same whether the id exists or not.
    */
   async getVisibleTo(principal: Principal, id: string): Promise<UserResponseDto> {
-    this.access.ensureCanAccess(principal, { type: 'User', id }, Permission.UsersRead, 'id', { conceal: true });
+    this.access.ensureCanAccess(principal, { type: 'User', id }, Permission.UsersRead, 'id', {
+      ownerPermission: Permission.ProfileRead,
+      conceal: true,
+    });
     return this.accounts.getById(id);
   }
 

@@ -30,6 +30,7 @@ export class UsersController {
   ) {}
 
   @Get('me')
+  @RequirePermissions(Permission.ProfileRead)
   @ApiOperation({ summary: 'The caller' })
   @ApiEnvelope(UserResponseDto)
   me(@CurrentUser() principal: Principal): Promise<UserResponseDto> {
@@ -37,6 +38,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @RequirePermissions(Permission.ProfileUpdate)
   @ApiOperation({
     summary: 'Update the caller’s profile (a new password needs the current one and ends every session)',
   })
@@ -47,6 +49,7 @@ export class UsersController {
   }
 
   @Get('me/permissions')
+  @RequirePermissions(Permission.ProfileRead)
   @ApiOperation({ summary: 'The caller’s effective permissions (an API key narrows them to its own)' })
   @ApiEnvelope(PermissionsResponseDto)
   permissions(@CurrentUser() principal: Principal): PermissionsResponseDto {
@@ -67,7 +70,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One account: `users:read`, or your own; anyone else gets 404' })
+  @ApiOperation({ summary: 'One account: `users:read`, or your own with `profile:read`; anyone else gets 404' })
   @ApiEnvelope(UserResponseDto)
   @ApiErrors(ErrorCode.ResourceNotFound, ErrorCode.ValidationError)
   get(@CurrentUser() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<UserResponseDto> {

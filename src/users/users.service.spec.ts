@@ -14,8 +14,10 @@ import {
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database/transaction-runner';
+import { EventBus } from '../platform/events';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PasswordHasher } from '../platform/security';
+import { RegistrationRefused, UserRegistered } from './events/user-events';
 import type { User } from './user.entity';
 import { UsersMetrics } from './users.metrics';
 import { UsersRepository } from './users.repository';
@@ -80,7 +82,10 @@ describe(UsersService.name, () => {
     return Object.fromEntries(samples.map((sample) => [sample.labels.result, sample.value]));
   };
 
+  let events: { publish: jest.Mock };
+
   beforeEach(async () => {
+    events = { publish: jest.fn().mockResolvedValue(undefined) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     users = {
       findTakenIdentifiers: jest.fn().mockResolvedValue({ email: false, username: false }),
@@ -123,6 +128,7 @@ describe(UsersService.name, () => {
         { provide: PasswordHasher, useValue: passwords },
         { provide: CacheService, useValue: cache },
         { provide: AuditService, useValue: audit },
+        { provide: EventBus, useValue: events },
         UsersMetrics,
         MetricsRegistry,
       ],
@@ -134,6 +140,28 @@ describe(UsersService.name, () => {
 
   afterEach(() => {
     jest.restoreAllMocks();
+  });
+
+  describe('registerQuietly', () => {
+    const input = { email: 'grace@example.com', username: 'grace', password: 'Correct-Horse-42' };
+
+    it('creates the account and announces it', async () => {
+      users.findTakenIdentifiers.mockResolvedValue({ email: false, username: false });
+
+      await expect(sut.registerQuietly(input)).resolves.toBeUndefined();
+      expect(events.publish).toHaveBeenCalledWith(UserRegistered, expect.objectContaining({ email: input.email }));
+    });
+
+    it.each([
+      [{ email: true, username: false }, 'email_taken'],
+      [{ email: false, username: true }, 'username_taken'],
+    ])('answers a taken identifier (%p) the same way and tells the address instead', async (taken, reason) => {
+      users.findTakenIdentifiers.mockResolvedValue(taken);
+
+      await expect(sut.registerQuietly(input)).resolves.toBeUndefined();
+      expect(users.insert).not.toHaveBeenCalled();
+      expect(events.publish).toHaveBeenCalledWith(RegistrationRefused, { email: input.email, reason });
+    });
   });
 
   describe('register', () => {

@@ -3,12 +3,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { Role } from '../common/access/roles';
-import { ResourceAlreadyExistsException, ResourceNotFoundException, ValidationException } from '../common/errors';
+import {
+  mapDatabaseError,
+  ResourceAlreadyExistsException,
+  ResourceNotFoundException,
+  ValidationException,
+} from '../common/errors';
 import { passwordPolicyViolations } from '../common/validation';
 import { cacheKey, CacheService } from '../platform/cache';
 import { TransactionRunner } from '../platform/database';
+import { EventBus } from '../platform/events';
 import { PasswordHasher } from '../platform/security';
 import { UserResponseDto } from './dto/user-response.dto';
+import { RegistrationRefused, UserRegistered } from './events/user-events';
 import type { User } from './user.entity';
 import { UsersMetrics } from './users.metrics';
 import { type UserAuthState, UsersRepository } from './users.repository';
@@ -69,7 +76,28 @@ export class UsersService {
     private readonly cache: CacheService,
     private readonly audit: AuditService,
     private readonly metrics: UsersMetrics,
+    private readonly events: EventBus,
   ) {}
+
+  /**
+   * Self-service sign-up (role `customer`), answering nothing about who is registered: a taken
+   * email or username creates nothing and the caller cannot tell (the same work, password hash
+   * included, and the same answer); the owner of the email is told out of band through
+   * `user.registration_refused`, a new account announced with `user.registered`.
+   */
+  async registerQuietly(input: Omit<RegisterUserInput, 'role'>): Promise<void> {
+    try {
+      const user = await this.register(input);
+      await this.events.publish(UserRegistered, { userId: user.id, email: user.email });
+    } catch (error) {
+      // A concurrent sign-up with the same email reaches the unique index instead of the check.
+      const taken = error instanceof ResourceAlreadyExistsException ? error : mapDatabaseError(error);
+      if (!(taken instanceof ResourceAlreadyExistsException)) throw error;
+      const reason = taken.details?.field === 'username' ? 'username_taken' : 'email_taken';
+      await this.events.publish(RegistrationRefused, { email: input.email, reason });
+      this.logger.log({ reason }, 'Registration refused quietly');
+    }
+  }
 
   /**
    * Creates an account (role `customer` unless told otherwise). A taken email or username is a

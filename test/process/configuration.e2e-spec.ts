@@ -5,8 +5,9 @@ const STRIPE = { STRIPE_SECRET_KEY: 'sk_live_configurationcheck' };
 /** Production with every other required secret in place. */
 const PRODUCTION = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'p'.repeat(48),
+  JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht',
   FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`,
+  METRICS_PUBLIC: 'true',
 };
 
 /** A bad setting stops the process at once with one line naming the variable. */
@@ -23,10 +24,30 @@ describe('Start-up configuration errors', () => {
       { NODE_ENV: 'production', JWT_SECRET: 'too-short', FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`, ...STRIPE },
       /^Invalid configuration: JWT_SECRET must be at least 32 bytes$/,
     ],
+    [
+      'a JWT_SECRET of one repeated character',
+      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(64), FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`, ...STRIPE },
+      /^Invalid configuration: JWT_SECRET is too predictable/,
+    ],
+    [
+      'a JWT_SECRET of a short repeated pattern',
+      { NODE_ENV: 'production', JWT_SECRET: 'abcd1234'.repeat(6), FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`, ...STRIPE },
+      /^Invalid configuration: JWT_SECRET is too predictable/,
+    ],
+    [
+      'an open /metrics in production (METRICS_PUBLIC)',
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht',
+        FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`,
+        ...STRIPE,
+      },
+      /^Invalid configuration: production needs METRICS_BEARER_TOKEN for \/metrics, or METRICS_PUBLIC=true/,
+    ],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [
       'FIELD_ENCRYPTION_KEYS',
-      { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), ...STRIPE },
+      { NODE_ENV: 'production', JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht', METRICS_PUBLIC: 'true', ...STRIPE },
       /^Invalid configuration: FIELD_ENCRYPTION_KEYS is required in production$/,
     ],
     [

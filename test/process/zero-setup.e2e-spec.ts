@@ -14,13 +14,12 @@ async function registerLoginAndReadMe(app: AppProcess, email: string, password: 
     headers: json,
     body: JSON.stringify({ email, username: email.split('@')[0], password }),
   });
-  expect(registered.status).toBe(201);
-  const id = ((await registered.json()) as { data: { id: string } }).data.id;
-  await expectLoginAndMe(app, email, password, id);
-  return id;
+  expect(registered.status).toBe(202);
+  return expectLoginAndMe(app, email, password);
 }
 
-async function expectLoginAndMe(app: AppProcess, email: string, password: string, id: string): Promise<void> {
+/** Signs in and reads /users/me; the account's id (equal to `id` when given). */
+async function expectLoginAndMe(app: AppProcess, email: string, password: string, id?: string): Promise<string> {
   const login = await fetch(`${app.baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -30,7 +29,9 @@ async function expectLoginAndMe(app: AppProcess, email: string, password: string
   const { accessToken } = ((await login.json()) as { data: { accessToken: string } }).data;
   const me = await fetch(`${app.baseUrl}/api/v1/users/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
   expect(me.status).toBe(200);
-  expect(((await me.json()) as { data: { id: string } }).data.id).toBe(id);
+  const seen = ((await me.json()) as { data: { id: string } }).data.id;
+  if (id !== undefined) expect(seen).toBe(id);
+  return seen;
 }
 
 describe('Zero-setup start (no DATABASE_URL, no REDIS_URL)', () => {

@@ -11,7 +11,8 @@ module.exports = function dropCreateRequire() {
       VariableDeclarator(path) {
         const { id, init } = path.node;
         const isRequireBinding = id.type === 'Identifier' && id.name === 'require';
-        const callsCreateRequire = init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'createRequire';
+        const callsCreateRequire =
+          init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'createRequire';
         if (isRequireBinding && callsCreateRequire) path.remove();
       },
     },

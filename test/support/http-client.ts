@@ -56,7 +56,7 @@ export async function newCustomer(
     body: { ...credentials, username: suffix },
     headers,
   });
-  if (response.status !== 201) throw new Error(`registration failed with ${response.status}`);
+  if (response.status !== 202) throw new Error(`registration failed with ${response.status}`);
   return credentials;
 }
 

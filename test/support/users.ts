@@ -13,7 +13,10 @@ export interface RegisteredUser {
 
 export const STRONG_PASSWORD = 'Correct-Horse-42';
 
-/** Registers a customer through the API, with unique email and username. */
+/**
+ * Registers a customer through the API, with unique email and username. The API answers 202
+ * without an id (it reveals nothing about accounts); the id is read from the users service.
+ */
 export async function registerUser(
   sut: TestApp,
   overrides: Partial<Omit<RegisteredUser, 'id'>> = {},
@@ -25,8 +28,10 @@ export async function registerUser(
     username: overrides.username ?? `user_${suffix}`,
     password: overrides.password ?? STRONG_PASSWORD,
   };
-  const response = await sut.http().post('/api/v1/auth/register').set(headers).send(input).expect(201);
-  return { id: response.body.data.id as string, ...input };
+  await sut.http().post('/api/v1/auth/register').set(headers).send(input).expect(202);
+  const created = await sut.app.get(UsersService).findByEmail(input.email);
+  if (!created) throw new Error(`registration of ${input.email} created no account`);
+  return { id: created.id, ...input };
 }
 
 /** Logs in through the API and returns the access token. */

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
+import { EventBus } from '../../platform/events/event-bus.service';
 import { MetricsRegistry } from '../../platform/metrics/metrics-registry';
 import { RequestContextService } from '../context/request-context.service';
 import { AccessMetrics } from './access.metrics';
-import { AccessDecisionRecorder } from './access-decision.recorder';
+import { AccessDecisionRecorder, PermissionDenied, PermissionObjectDenied } from './access-decision.recorder';
 import type { Principal } from './principal';
 import { Role } from './roles';
 
@@ -20,7 +21,10 @@ describe(AccessDecisionRecorder.name, () => {
   let registry: MetricsRegistry;
   let warn: jest.SpyInstance;
 
+  let events: { signal: jest.Mock };
+
   beforeEach(async () => {
+    events = { signal: jest.fn() };
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const moduleRef = await Test.createTestingModule({
       providers: [
@@ -28,6 +32,7 @@ describe(AccessDecisionRecorder.name, () => {
         AccessMetrics,
         MetricsRegistry,
         { provide: RequestContextService, useValue: { requestId: 'req-9' } },
+        { provide: EventBus, useValue: events },
       ],
     }).compile();
     sut = moduleRef.get(AccessDecisionRecorder);
@@ -55,21 +60,28 @@ describe(AccessDecisionRecorder.name, () => {
     expect(text).not.toContain(PRINCIPAL.userId);
   });
 
-  it('logs a structured permission.denied event', () => {
+  it('logs and signals an object-level denial as permission.object_denied', () => {
     sut.denied({ principal: PRINCIPAL, missing: ['users:read'], resourceType: 'User' });
 
-    expect(warn).toHaveBeenCalledWith(
-      {
-        event: 'permission.denied',
-        userId: PRINCIPAL.userId,
-        role: 'customer',
-        authMethod: 'api_key',
-        missing: ['users:read'],
-        route: undefined,
-        resourceType: 'User',
-        requestId: 'req-9',
-      },
-      'permission.denied',
+    const payload = {
+      userId: PRINCIPAL.userId,
+      role: 'customer',
+      authMethod: 'api_key',
+      missing: ['users:read'],
+      route: undefined,
+      resourceType: 'User',
+      requestId: 'req-9',
+    };
+    expect(warn).toHaveBeenCalledWith({ event: 'permission.object_denied', ...payload }, 'permission.object_denied');
+    expect(events.signal).toHaveBeenCalledWith(PermissionObjectDenied, payload);
+  });
+
+  it('signals a route-rule denial as permission.denied', () => {
+    sut.denied({ principal: PRINCIPAL, missing: ['users:read'], route: 'UsersController.list' });
+
+    expect(events.signal).toHaveBeenCalledWith(
+      PermissionDenied,
+      expect.objectContaining({ route: 'UsersController.list', missing: ['users:read'] }),
     );
   });
 });

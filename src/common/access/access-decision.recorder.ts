@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { defineEvent } from '../../platform/events/domain-event';
+import { EventBus } from '../../platform/events/event-bus.service';
 import { RequestContextService } from '../context/request-context.service';
 import { AccessMetrics } from './access.metrics';
 import type { Principal } from './principal';
@@ -14,10 +16,24 @@ export interface PermissionDenial {
   readonly resourceType?: string;
 }
 
+/** What `permission.denied` (a route rule) and `permission.object_denied` (an object-level check) carry. */
+export interface PermissionDeniedPayload {
+  readonly userId: string;
+  readonly role: string;
+  readonly authMethod: string;
+  readonly missing: readonly string[];
+  readonly route?: string;
+  readonly resourceType?: string;
+  readonly requestId?: string;
+}
+
+export const PermissionDenied = defineEvent<PermissionDeniedPayload>('permission.denied');
+export const PermissionObjectDenied = defineEvent<PermissionDeniedPayload>('permission.object_denied');
+
 /**
- * Where access decisions are counted and denials published. Today a denial is a structured log
- * line `{ event: "permission.denied", ... }`; once the event bus exists, this class publishes
- * the same payload there and nothing else changes.
+ * Where access decisions are counted and denials published: a structured log line and a signal
+ * on the event bus (best-effort, no outbox row: docs/decisions/0019), `permission.denied` for a
+ * route rule, `permission.object_denied` for an object-level check.
  */
 @Injectable()
 export class AccessDecisionRecorder {
@@ -26,6 +42,7 @@ export class AccessDecisionRecorder {
   constructor(
     private readonly metrics: AccessMetrics,
     private readonly context: RequestContextService,
+    private readonly events: EventBus,
   ) {}
 
   allowed(): void {
@@ -35,18 +52,17 @@ export class AccessDecisionRecorder {
   denied(denial: PermissionDenial): void {
     this.metrics.checks.inc({ result: 'denied' });
     this.metrics.denials.inc({ permission: [...denial.missing].sort().join('|') || 'unknown' });
-    this.logger.warn(
-      {
-        event: 'permission.denied',
-        userId: denial.principal.userId,
-        role: denial.principal.role,
-        authMethod: denial.principal.method,
-        missing: denial.missing,
-        route: denial.route,
-        resourceType: denial.resourceType,
-        requestId: this.context.requestId,
-      },
-      'permission.denied',
-    );
+    const type = denial.resourceType === undefined ? PermissionDenied : PermissionObjectDenied;
+    const payload: PermissionDeniedPayload = {
+      userId: denial.principal.userId,
+      role: denial.principal.role,
+      authMethod: denial.principal.method,
+      missing: denial.missing,
+      route: denial.route,
+      resourceType: denial.resourceType,
+      requestId: this.context.requestId,
+    };
+    this.logger.warn({ event: type.name, ...payload }, type.name);
+    this.events.signal(type, payload);
   }
 }

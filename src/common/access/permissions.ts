@@ -15,11 +15,32 @@ export enum Permission {
   OrdersManage = 'orders:manage',
   AuditRead = 'audit:read',
   FlagsManage = 'flags:manage',
+  /** The caller's own account: read it (GET /users/me, /users/me/permissions, /users/:own-id). */
+  ProfileRead = 'profile:read',
+  /** The caller's own account: change it (PATCH /users/me). */
+  ProfileUpdate = 'profile:update',
+  /** The caller's own API keys: create, list and revoke them. */
+  ApiKeysManage = 'api_keys:manage',
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
 
-const CUSTOMER: readonly Permission[] = [Permission.ProductsRead, Permission.OrdersCreate, Permission.OrdersRead];
+/**
+ * Every account may look after itself. These are permissions (not implicit rights) so an API key
+ * acts on them only when it was given them (docs/decisions/0030).
+ */
+const SELF_SERVICE: readonly Permission[] = [
+  Permission.ProfileRead,
+  Permission.ProfileUpdate,
+  Permission.ApiKeysManage,
+];
+
+const CUSTOMER: readonly Permission[] = [
+  ...SELF_SERVICE,
+  Permission.ProductsRead,
+  Permission.OrdersCreate,
+  Permission.OrdersRead,
+];
 
 const STAFF: readonly Permission[] = [
   ...CUSTOMER,

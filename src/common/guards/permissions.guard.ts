@@ -4,12 +4,16 @@ import { Reflector } from '@nestjs/core';
 import { AccessControlService } from '../access/access-control.service';
 import { AccessDecisionRecorder } from '../access/access-decision.recorder';
 import { ACCESS_RULE_KEY, type AccessRule } from '../access/access-rule';
+import type { Principal } from '../access/principal';
+import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticationException, PermissionDeniedException } from '../errors';
 import type { AuthenticatedRequest } from './authentication.guard';
 
 /**
  * Enforces @RequirePermissions / @RequireAnyPermission / @AdminOnly (method over class). Runs
- * after authentication; routes without a rule only need an authenticated caller.
+ * after authentication; routes without a rule only need an authenticated caller, except that an
+ * API key is refused on them: a key acts with its scopes only, so a route that names none is
+ * closed to keys (fail closed for routes added later without a rule).
  */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
@@ -24,8 +28,8 @@ export class PermissionsGuard implements CanActivate {
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (!rule) return true;
     const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    if (!rule) return this.allowsWithoutRule(ctx, principal);
     if (!principal) throw new AuthenticationException('missing_credentials');
     const missing = this.access.unmetBy(principal, rule);
     if (missing.length === 0) {
@@ -34,5 +38,12 @@ export class PermissionsGuard implements CanActivate {
     }
     this.decisions.denied({ principal, missing, route: `${ctx.getClass().name}.${ctx.getHandler().name}` });
     throw new PermissionDeniedException({ required: rule });
+  }
+
+  private allowsWithoutRule(ctx: ExecutionContext, principal: Principal | undefined): boolean {
+    if (principal?.method !== 'api_key') return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
+    this.decisions.denied({ principal, missing: ['scope'], route: `${ctx.getClass().name}.${ctx.getHandler().name}` });
+    throw new PermissionDeniedException({ reason: 'not_available_to_api_keys' });
   }
 }

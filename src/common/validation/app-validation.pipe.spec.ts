@@ -117,11 +117,16 @@ describe(AppValidationPipe.name, () => {
     ['a string', 'customer=ada'],
     ['a number', 42],
     ['null', null],
-    ['undefined', undefined],
   ])('rejects %s as a body for a DTO with one error at ["body"]', async (_label, value) => {
     const errors = await fieldErrorsOf(sut.transform(value, body(CreateOrderDto)));
 
     expect(errors).toEqual([{ loc: ['body'], msg: 'must be a JSON object', type: 'invalid_type' }]);
+  });
+
+  it('validates a missing body as an empty object: each required field is named', async () => {
+    const errors = await fieldErrorsOf(sut.transform(undefined, body(CreateOrderDto)));
+
+    expect(errors.map((error) => error.loc)).toEqual(expect.arrayContaining([['body', 'customer']]));
   });
 
   it('locates query errors under "query" and does not convert query strings implicitly', async () => {

@@ -24,7 +24,7 @@ const LOCATION_BY_PARAM_TYPE: Readonly<Record<ArgumentMetadata['type'], string>>
  * are transformed into their DTO classes, and every failure becomes a 422 VALIDATION_ERROR whose
  * `loc` starts with where the value came from. Before the declarative rules run, the values are
  * searched for what they cannot express (`findUnsafeInput`: inherited member names as keys, NUL
- * characters, unpaired surrogates).
+ * characters, unpaired surrogates). No body at all is validated as `{}`.
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
@@ -41,7 +41,10 @@ export class AppValidationPipe extends ValidationPipe {
     });
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override async transform(received: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A request without a body (what a browser sends for a bare POST, with no content type) is
+    // an empty object: DTOs whose fields are all optional accept it, the others name what is missing.
+    const value = metadata.type === 'body' && received === undefined ? {} : received;
     if (metadata.type === 'body' && this.expectsObject(metadata) && !isPlainObject(value)) {
       throw ValidationException.forField(['body'], 'must be a JSON object', 'invalid_type');
     }

@@ -7,6 +7,7 @@ import { CreateApiKeys1764000202000 } from '../../migrations/1764000202000-creat
 import { CreateAuditLogs1764000203000 } from '../../migrations/1764000203000-create-audit-logs';
 import { CreateOrders1764000300000 } from '../../migrations/1764000300000-create-orders';
 import { CreateFeatureFlags1764000400000 } from '../../migrations/1764000400000-create-feature-flags';
+import { SessionKeyAndPriceLimits1764000500000 } from '../../migrations/1764000500000-session-key-and-price-limits';
 import { IdempotentResponsesVerbatim1764000512000 } from '../../migrations/1764000512000-idempotent-responses-verbatim';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   CreateAuditLogs1764000203000,
   CreateOrders1764000300000,
   CreateFeatureFlags1764000400000,
+  SessionKeyAndPriceLimits1764000500000,
   IdempotentResponsesVerbatim1764000512000,
 ];

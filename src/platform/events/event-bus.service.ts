@@ -4,9 +4,11 @@ import { RequestContextService } from '../../common/context/request-context.serv
 import { TransactionRunner } from '../database/transaction-runner';
 import { currentTraceparent } from '../tracing/tracing';
 import type { DomainEvent, EventContext, EventType } from './domain-event';
+import { EventHandlerRegistry } from './event-handler.registry';
 import { EventsMetrics } from './events.metrics';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
+import { SignalMetrics } from './signal.metrics';
 
 /**
  * Publishes domain events. Inside a unit of work the event is written to the outbox in the same
@@ -14,6 +16,10 @@ import { OutboxRepository } from './outbox.repository';
  * one it is written and dispatched at once. Publishing never waits for handlers.
  *
  *   await this.events.publish(OrderCreated, { orderId, userId, totalCents });
+ *
+ * Security telemetry (denials, failed passwords, token lifecycle) is `signal`led instead: not a
+ * domain fact, raised on paths a client can trigger at will, and often inside a unit of work that
+ * rolls back (docs/decisions/0019).
  */
 @Injectable()
 export class EventBus {
@@ -25,7 +31,37 @@ export class EventBus {
     private readonly transactions: TransactionRunner,
     private readonly context: RequestContextService,
     private readonly metrics: EventsMetrics,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly signals: SignalMetrics,
   ) {}
+
+  /**
+   * Best-effort, non-transactional: no outbox row (so no database write a client could multiply,
+   * and nothing lost when the surrounding transaction rolls back), delivered once to this
+   * process's handlers after the current call returns, a failing handler logged and counted. For
+   * events worth observing but not worth a guarantee; never for facts other slices act on.
+   */
+  signal<P>(type: EventType<P>, payload: P): DomainEvent<P> {
+    const event = type.create(payload, this.currentContext());
+    this.signals.signalled.inc({ event: event.name });
+    // Not awaited: the caller (often a guard refusing the request) must not wait for observers.
+    setImmediate(() => void this.deliverSignal(event));
+    return event;
+  }
+
+  private async deliverSignal(event: DomainEvent): Promise<void> {
+    for (const handler of this.handlers.handlersFor(event.name)) {
+      try {
+        await handler.invoke(event);
+      } catch (error) {
+        this.metrics.handlerErrors.inc({ event: event.name, handler: handler.id });
+        this.logger.warn(
+          { event: event.name, handler: handler.id, err: error instanceof Error ? error.message : String(error) },
+          'Signal handler failed',
+        );
+      }
+    }
+  }
 
   async publish<P>(type: EventType<P>, payload: P): Promise<DomainEvent<P>> {
     const event = type.create(payload, this.currentContext());

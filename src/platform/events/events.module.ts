@@ -16,6 +16,7 @@ import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxEvent } from './outbox-event.entity';
 import { ProcessedEvent } from './processed-event.entity';
+import { SignalMetrics } from './signal.metrics';
 import { BullMqTransport, DOMAIN_EVENTS_QUEUE } from './transports/bullmq.transport';
 import { DomainEventsProcessor, WORKER_CONNECTION } from './transports/domain-events.processor';
 import { EVENT_TRANSPORT } from './transports/event-transport';
@@ -40,6 +41,7 @@ export class EventsModule {
       ],
       providers: [
         EventsMetrics,
+        SignalMetrics,
         BacklogMetrics,
         EventHandlerRegistry,
         OutboxRepository,

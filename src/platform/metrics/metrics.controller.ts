@@ -1,5 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -9,11 +7,12 @@ import { Public, RawResponse } from '../../common/decorators';
 import { AuthenticationException } from '../../common/errors';
 import type { AppConfig } from '../../config';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
+import { StaticBearerToken } from '../security/static-bearer-token';
 import { MetricsRegistry } from './metrics-registry';
 
 /**
- * Prometheus scrape endpoint, outside /api/v1. Open by default (inside the cluster network
- * policy); METRICS_BEARER_TOKEN guards it when scrapes cross a network boundary.
+ * Prometheus scrape endpoint, outside /api/v1. METRICS_BEARER_TOKEN guards it; without one it is
+ * open, which production allows only with METRICS_PUBLIC=true (validate-environment.ts).
  */
 @ApiExcludeController()
 @Public()
@@ -21,30 +20,20 @@ import { MetricsRegistry } from './metrics-registry';
 @RawResponse()
 @Controller('metrics')
 export class MetricsController {
-  private readonly tokenDigest: Buffer | undefined;
+  private readonly token: StaticBearerToken | undefined;
 
   constructor(
     private readonly metrics: MetricsRegistry,
     config: ConfigService<{ app: AppConfig }, true>,
   ) {
     const token = config.getOrThrow('app', { infer: true }).metricsBearerToken;
-    this.tokenDigest = token === undefined ? undefined : digest(token);
+    this.token = token === undefined ? undefined : new StaticBearerToken(token);
   }
 
   @Get()
   @Header('Cache-Control', 'no-store')
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    if (this.tokenDigest && !this.isScraper(authorization)) throw new AuthenticationException('metrics_token');
+    if (this.token && !this.token.isPresentedIn(authorization)) throw new AuthenticationException('metrics_token');
     response.type(this.metrics.contentType).send(await this.metrics.render());
   }
-
-  /** Compares digests, not strings: equal length, constant time, whatever was sent. */
-  private isScraper(authorization: string | undefined): boolean {
-    const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-    return presented !== undefined && timingSafeEqual(digest(presented), this.tokenDigest as Buffer);
-  }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

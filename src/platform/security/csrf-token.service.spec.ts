@@ -1,13 +1,20 @@
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 
+import { MetricsRegistry } from '../metrics/metrics-registry';
 import { CsrfTokenService } from './csrf-token.service';
+import { SecurityMetrics } from './security.metrics';
 
 const SESSION = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 
 async function serviceWithSecret(jwtSecret: string): Promise<CsrfTokenService> {
   const moduleRef = await Test.createTestingModule({
-    providers: [CsrfTokenService, { provide: ConfigService, useValue: { getOrThrow: () => ({ jwtSecret }) } }],
+    providers: [
+      CsrfTokenService,
+      SecurityMetrics,
+      MetricsRegistry,
+      { provide: ConfigService, useValue: { getOrThrow: () => ({ jwtSecret }) } },
+    ],
   }).compile();
   return moduleRef.get(CsrfTokenService);
 }

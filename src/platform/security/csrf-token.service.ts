@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
 import type { AllConfig } from '../../config';
+import { SecurityMetrics } from './security.metrics';
 
 const NONCE_BYTES = 24;
 const MAC_BYTES = 32;
@@ -18,7 +19,10 @@ const MAC_BYTES = 32;
 export class CsrfTokenService {
   private readonly key: Buffer;
 
-  constructor(config: ConfigService<AllConfig, true>) {
+  constructor(
+    config: ConfigService<AllConfig, true>,
+    private readonly metrics: SecurityMetrics,
+  ) {
     const secret = config.getOrThrow('auth', { infer: true }).jwtSecret;
     this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'csrf-token/v1', 32));
   }
@@ -33,6 +37,12 @@ export class CsrfTokenService {
    * Every comparison is constant-time.
    */
   verify(headerToken: string | undefined, cookieToken: string | undefined, sessionId: string): boolean {
+    const valid = this.matches(headerToken, cookieToken, sessionId);
+    this.metrics.csrfValidations.inc({ result: valid ? 'valid' : 'invalid' });
+    return valid;
+  }
+
+  private matches(headerToken: string | undefined, cookieToken: string | undefined, sessionId: string): boolean {
     if (!headerToken || !cookieToken || headerToken.length > 256) return false;
     if (!equalStrings(headerToken, cookieToken)) return false;
     const [nonce, mac, extra] = headerToken.split('.');

@@ -5,3 +5,5 @@ export * from './field-encryption.service';
 export * from './password-hasher.service';
 export * from './revocation-store';
 export * from './security.module';
+export * from './security-events';
+export * from './static-bearer-token';

@@ -5,12 +5,24 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 describe(MemoryRevocationStore.name, () => {
   let sut: MemoryRevocationStore;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     sut = new MemoryRevocationStore();
+    await sut.seed([]);
   });
 
   afterEach(() => {
     jest.useRealTimers();
+  });
+
+  it('refuses to answer "not revoked" until it was seeded, and holds what the seed brings', async () => {
+    const fresh = new MemoryRevocationStore();
+    await fresh.revoke(['access:y'], nowSeconds() + 60);
+
+    await expect(fresh.isAnyRevoked(['access:y'])).resolves.toBe(true);
+    await expect(fresh.isAnyRevoked(['session:a'])).rejects.toMatchObject({ gap: 'unseeded' });
+    await fresh.seed([{ id: 'session:a', expiresAt: nowSeconds() + 60 }]);
+    await expect(fresh.isAnyRevoked(['session:a'])).resolves.toBe(true);
+    await expect(fresh.isAnyRevoked(['session:b'])).resolves.toBe(false);
   });
 
   it('reports revoked ids until they expire, then forgets them', async () => {

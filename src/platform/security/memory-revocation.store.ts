@@ -1,12 +1,16 @@
-import type { RevocationStore } from './revocation-store';
+import { type Revocation, type RevocationStore, RevocationStoreUnavailableError } from './revocation-store';
 
 /** Expired entries are swept when the map grows past this, so it never holds more than a token lifetime's worth. */
 const SWEEP_THRESHOLD = 1_000;
 
-/** Revocations in this process only: the store without Redis, and the local mirror of the Redis one. */
+/**
+ * Revocations in this process only: the store without Redis, and the local mirror of the Redis one.
+ * As a store it starts empty with every process, so it answers only once seeded from the ledger.
+ */
 export class MemoryRevocationStore implements RevocationStore {
   readonly backend = 'memory' as const;
   private readonly revokedUntil = new Map<string, number>();
+  private seeded = false;
 
   revoke(ids: readonly string[], expiresAt: number): Promise<void> {
     this.revokeNow(ids, expiresAt);
@@ -14,7 +18,15 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   isAnyRevoked(ids: readonly string[]): Promise<boolean> {
-    return Promise.resolve(this.isAnyRevokedNow(ids));
+    if (this.isAnyRevokedNow(ids)) return Promise.resolve(true);
+    if (!this.seeded) return Promise.reject(new RevocationStoreUnavailableError('unseeded'));
+    return Promise.resolve(false);
+  }
+
+  seed(revocations: readonly Revocation[]): Promise<void> {
+    for (const { id, expiresAt } of revocations) this.revokeNow([id], expiresAt);
+    this.seeded = true;
+    return Promise.resolve();
   }
 
   revokeNow(ids: readonly string[], expiresAt: number): void {

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 import { MemoryRevocationStore } from './memory-revocation.store';
 import type { RevocationMetrics } from './revocation.metrics';
-import type { RevocationStore } from './revocation-store';
+import type { Revocation, RevocationStore } from './revocation-store';
 import { RevocationStoreUnavailableError } from './revocation-store';
 
 const RETRY_INTERVAL_MS = 1_000;
@@ -23,6 +23,9 @@ interface PendingWrite {
  *   expired anyway.
  * - A check that fails throws RevocationStoreUnavailableError (counted, logged): it never answers
  *   "not revoked" without having asked.
+ * - Redis keeps nothing on disk: a restart empties it, and with it every revocation. A marker key
+ *   is written (in one transaction with the revocations) only by `seed`, from the durable ledger;
+ *   a check that finds no marker cannot prove a token live and throws too (gap `unseeded`).
  */
 export class RedisRevocationStore implements RevocationStore {
   readonly backend = 'redis' as const;
@@ -53,23 +56,58 @@ export class RedisRevocationStore implements RevocationStore {
   async isAnyRevoked(ids: readonly string[]): Promise<boolean> {
     if (ids.length === 0) return false;
     if (this.local.isAnyRevokedNow(ids)) return true;
+    let seeded: number;
+    let revoked: number;
     try {
-      return (await this.redis.exists(...ids.map((id) => this.key(id)))) > 0;
+      [seeded, revoked] = await this.existsBoth(
+        this.seededMarker(),
+        ids.map((id) => this.key(id)),
+      );
     } catch (error) {
       this.failed('check', error);
-      throw new RevocationStoreUnavailableError(error);
+      throw new RevocationStoreUnavailableError('unreachable', error);
     }
+    if (revoked > 0) return true;
+    if (seeded === 0) throw new RevocationStoreUnavailableError('unseeded');
+    return false;
+  }
+
+  async seed(revocations: readonly Revocation[]): Promise<void> {
+    const transaction = this.redis.multi();
+    const now = Date.now();
+    for (const { id, expiresAt } of revocations) {
+      const ttlMs = expiresAt * 1000 - now;
+      if (ttlMs > 0) transaction.set(this.key(id), '1', 'PX', Math.ceil(ttlMs));
+    }
+    transaction.set(this.seededMarker(), new Date(now).toISOString());
+    try {
+      await execOrThrow(transaction);
+    } catch (error) {
+      this.failed('seed', error);
+      throw new RevocationStoreUnavailableError('unreachable', error);
+    }
+  }
+
+  /** One round trip: whether the marker exists, and how many of `keys` do. */
+  private async existsBoth(marker: string, keys: readonly string[]): Promise<[number, number]> {
+    const results = await this.redis
+      .pipeline()
+      .exists(marker)
+      .exists(...keys)
+      .exec();
+    const [markerResult, keysResult] = results ?? [];
+    const failure = markerResult?.[0] ?? keysResult?.[0];
+    if (failure || !markerResult || !keysResult) throw failure ?? new Error('pipeline aborted');
+    return [Number(markerResult[1]), Number(keysResult[1])];
   }
 
   private async write(entry: PendingWrite): Promise<boolean> {
     const ttlMs = entry.expiresAt * 1000 - Date.now();
     if (ttlMs <= 0) return true;
     try {
-      const pipeline = this.redis.multi();
-      for (const id of entry.ids) pipeline.set(this.key(id), '1', 'PX', Math.ceil(ttlMs));
-      const results = await pipeline.exec();
-      const failure = results?.find(([error]) => error !== null)?.[0];
-      if (failure || !results) throw failure ?? new Error('transaction aborted');
+      const transaction = this.redis.multi();
+      for (const id of entry.ids) transaction.set(this.key(id), '1', 'PX', Math.ceil(ttlMs));
+      await execOrThrow(transaction);
       return true;
     } catch (error) {
       this.failed('revoke', error);
@@ -89,7 +127,12 @@ export class RedisRevocationStore implements RevocationStore {
     return `${this.keyPrefix}revoked:${id}`;
   }
 
-  private failed(operation: 'check' | 'revoke', error: unknown): void {
+  /** Present only while Redis holds every revocation still in force (written by `seed`). */
+  private seededMarker(): string {
+    return `${this.keyPrefix}revocations:seeded`;
+  }
+
+  private failed(operation: 'check' | 'revoke' | 'seed', error: unknown): void {
     this.metrics.errors.inc({ operation });
     if (Date.now() - this.lastErrorLogAt < LOG_INTERVAL_MS) return;
     this.lastErrorLogAt = Date.now();
@@ -98,4 +141,10 @@ export class RedisRevocationStore implements RevocationStore {
       'Revocation store failed',
     );
   }
+}
+
+async function execOrThrow(transaction: ChainableCommander): Promise<void> {
+  const results = await transaction.exec();
+  const failure = results?.find(([error]) => error !== null)?.[0];
+  if (failure || !results) throw failure ?? new Error('transaction aborted');
 }

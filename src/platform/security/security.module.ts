@@ -11,6 +11,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { RedisRevocationStore } from './redis-revocation.store';
 import { RevocationMetrics } from './revocation.metrics';
 import { REVOCATION_STORE, type RevocationStore } from './revocation-store';
+import { SecurityMetrics } from './security.metrics';
 
 @Injectable()
 class RevocationStoreShutdown implements OnApplicationShutdown {
@@ -32,6 +33,7 @@ class RevocationStoreShutdown implements OnApplicationShutdown {
     FieldEncryptionService,
     CsrfTokenService,
     RevocationMetrics,
+    SecurityMetrics,
     {
       provide: REVOCATION_STORE,
       inject: [REDIS_CLIENT, ConfigService, RevocationMetrics],
