@@ -82,8 +82,10 @@ describe('Nothing about accounts or unreleased features leaks to anonymous calle
     >;
 
     expect(anonymous[flags.everyone[0]]).toBe(true);
-    for (const hidden of [flags.pilot[0], flags.partial[0], flags.off[0]]) expect(anonymous).not.toHaveProperty(hidden);
+    for (const hidden of [flags.pilot[0], flags.partial[0], flags.off[0]])
+      expect(Object.keys(anonymous)).not.toContain(hidden);
     expect(Object.values(anonymous).every(Boolean)).toBe(true);
-    expect(signedIn).toHaveProperty(flags.off[0], false);
+    expect(signedIn[flags.off[0]]).toBe(false);
+    expect(signedIn[flags.pilot[0]]).toBe(false);
   });
 });

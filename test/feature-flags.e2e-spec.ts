@@ -244,7 +244,7 @@ describe('Feature flags', () => {
       await put(key, { enabled: true, percentage: 0, userIds: [customer.id] }).expect(201);
       expect((await featuresOf(customer))[key]).toBe(true);
       expect((await featuresOf(otherCustomer))[key]).toBe(false);
-      expect(await featuresOf()).not.toHaveProperty(key);
+      expect(Object.keys(await featuresOf())).not.toContain(key);
 
       await put(key, { enabled: true, percentage: 100 }).expect(200);
       expect((await featuresOf(customer))[key]).toBe(true);
@@ -253,7 +253,7 @@ describe('Feature flags', () => {
 
       await put(key, { enabled: false, percentage: 100, userIds: [customer.id] }).expect(200);
       expect((await featuresOf(customer))[key]).toBe(false);
-      expect(await featuresOf()).not.toHaveProperty(key);
+      expect(Object.keys(await featuresOf())).not.toContain(key);
     });
 
     it('gives each user the same answer on every request for a partial rollout', async () => {
@@ -263,7 +263,7 @@ describe('Feature flags', () => {
       const answers = await Promise.all(Array.from({ length: 5 }, () => featuresOf(otherCustomer)));
 
       expect(new Set(answers.map((features) => features[key])).size).toBe(1);
-      expect(await featuresOf()).not.toHaveProperty(key);
+      expect(Object.keys(await featuresOf())).not.toContain(key);
     });
 
     it('counts evaluations by flag and result, never by user', async () => {

@@ -45,7 +45,7 @@ describe('Scopes and rules that hold over sequences of requests', () => {
         expect(refused.body.error.code).toBe('PERMISSION_DENIED');
       }
       await sut.http().patch('/api/v1/users/me').set(key).send({ fullName: 'Taken Over' }).expect(403);
-      await sut.http().get(`/api/v1/users/${owner.id}`).set(key).expect(404);
+      await sut.http().get(`/api/v1/users/${owner.id}`).set(key).expect(403);
       await mint(key, ['products:read']).expect(403);
       await sut.http().delete(`/api/v1/auth/api-keys/${narrow.id}`).set(key).expect(403);
       const profile = await sut.http().get('/api/v1/users/me').set(bearer(token)).expect(200);
@@ -57,6 +57,8 @@ describe('Scopes and rules that hold over sequences of requests', () => {
       const reader = (await mint(bearer(token), ['profile:read']).expect(201)).body.data as CreatedKey;
 
       await sut.http().get('/api/v1/users/me').set(asKey(reader.apiKey)).expect(200);
+      const other = await registerUser(sut);
+      await sut.http().get(`/api/v1/users/${other.id}`).set(asKey(reader.apiKey)).expect(404);
       await sut.http().patch('/api/v1/users/me').set(asKey(reader.apiKey)).send({ fullName: 'No' }).expect(403);
     });
   });

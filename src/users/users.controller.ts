@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { AccessControlService } from '../common/access/access-control.service';
 import { Permission } from '../common/access/permissions';
 import type { Principal } from '../common/access/principal';
-import { CurrentUser, RequirePermissions } from '../common/decorators';
+import { CurrentUser, RequireAnyPermission, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors, type Paginated } from '../common/http';
 import { OffsetPageMetaDto, type PageMeta } from '../common/pagination';
@@ -70,9 +70,10 @@ export class UsersController {
   }
 
   @Get(':id')
+  @RequireAnyPermission(Permission.UsersRead, Permission.ProfileRead)
   @ApiOperation({ summary: 'One account: `users:read`, or your own with `profile:read`; anyone else gets 404' })
   @ApiEnvelope(UserResponseDto)
-  @ApiErrors(ErrorCode.ResourceNotFound, ErrorCode.ValidationError)
+  @ApiErrors(ErrorCode.ResourceNotFound, ErrorCode.ValidationError, ErrorCode.PermissionDenied)
   get(@CurrentUser() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<UserResponseDto> {
     return this.admin.getVisibleTo(principal, id);
   }
