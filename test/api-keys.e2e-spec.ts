@@ -40,7 +40,7 @@ describe('API keys', () => {
       id: expect.any(String),
       apiKey: expect.stringMatching(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/),
       name: 'integration',
-      permissions: ['products:read', 'orders:read'],
+      permissions: ['products:read', 'orders:read', 'profile:read'],
       expiresAt: null,
       createdAt: expect.any(String),
     });
