@@ -128,7 +128,7 @@ describe('Cookie mode and CSRF', () => {
       .http()
       .post('/api/v1/auth/api-keys')
       .set(bearer(accessToken))
-      .send({ name: 'ci', permissions: ['products:read'] })
+      .send({ name: 'ci', permissions: ['products:read', 'api_keys:manage'] })
       .expect(201);
 
     await sut

@@ -69,7 +69,14 @@ describe('Users administration and role-based access', () => {
 
       expect(response.body.data).toEqual({
         role: 'customer',
-        permissions: ['orders:create', 'orders:read', 'products:read'],
+        permissions: [
+          'api_keys:manage',
+          'orders:create',
+          'orders:read',
+          'products:read',
+          'profile:read',
+          'profile:update',
+        ],
         authenticatedWith: 'access_token',
       });
     });
@@ -184,7 +191,7 @@ describe('Users administration and role-based access', () => {
         .http()
         .post('/api/v1/auth/api-keys')
         .set(bearer(token))
-        .send({ name: 'ci', permissions: ['products:read'] })
+        .send({ name: 'ci', permissions: ['products:read', 'profile:read'] })
         .expect(201);
       await sut.http().get('/api/v1/users/me').set(bearer(token)).expect(200);
       await sut.http().get('/api/v1/users/me').set('X-API-Key', key.body.data.apiKey).expect(200);
