@@ -85,7 +85,7 @@ describe('Audit log', () => {
         expect.objectContaining({
           actor_id: admin.id,
           resource_type: 'api_key',
-          details: { name: 'audited', permissions: ['audit:read'], expiresAt: null },
+          details: { name: 'audited', permissions: ['audit:read'], expiresAt: null, mintedById: null },
         }),
       ]);
       expect(JSON.stringify(creation)).not.toContain(apiKey.split('.')[1]);

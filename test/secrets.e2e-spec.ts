@@ -104,7 +104,7 @@ describe('Secrets at rest and in logs', () => {
       .http()
       .post('/api/v1/auth/api-keys')
       .set(bearer(rotated.body.data.accessToken))
-      .send({ name: 'logged?', permissions: ['products:read'] })
+      .send({ name: 'logged?', permissions: ['products:read', 'profile:read'] })
       .expect(201);
     await sut.http().get('/api/v1/users/me').set('X-API-Key', key.body.data.apiKey).expect(200);
     await sut.http().get('/api/v1/users').set('X-API-Key', key.body.data.apiKey).expect(403);
