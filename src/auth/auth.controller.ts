@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
 import type { Principal } from '../common/access/principal';
@@ -104,11 +104,10 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'End the session: the access token and the refresh tokens stop working at once',
     description:
-      'Send the access token, the refresh token (body or cookie), or both; no body is needed. A cookie-mode ' +
+      'Send the access token (Bearer or cookie), the refresh token (body or cookie), or both; no body is needed. A cookie-mode ' +
       'logout needs `X-CSRF-Token`.',
   })
   @ApiErrors(ErrorCode.AuthenticationError, ErrorCode.ValidationError, ErrorCode.CsrfInvalid)
