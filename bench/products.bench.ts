@@ -312,6 +312,8 @@ async function startApp(database: Database, cacheBackend: CacheBackend): Promise
     // Production refuses to start without its own key ring; the bench makes a throw-away one.
     FIELD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     METRICS_PUBLIC: 'true',
+    // Production needs a Stripe key to start; this bench places no orders, so nothing is ever sent with it.
+    STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString('hex')}`,
     // Limits stay on (their cost is part of every request) but out of reach of the load generator.
     RATE_LIMIT_DEFAULT_LIMIT: '1000000000',
     RATE_LIMIT_BURST_LIMIT: '1000000000',

@@ -47,6 +47,7 @@ export function productionEnv(scratch: Scratch): Record<string, string> {
   return {
     NODE_ENV: 'production',
     ...secrets,
+    ...scratch.paymentEnv,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
     // Scraped by the bench on loopback only.

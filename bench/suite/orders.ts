@@ -86,7 +86,7 @@ export function orderTarget(
           { productId: hot[i % HOT_PRODUCTS], quantity: 1 },
           { productId: hot[(i + 3) % HOT_PRODUCTS], quantity: 1 },
         ],
-        paymentMethod: 'tok_ok',
+        paymentMethod: 'tok_visa',
       }),
     }),
   };

@@ -76,6 +76,7 @@ export async function embeddedReadyMs(scratch: Scratch, placement: CpuPlacement)
         LOG_FORMAT,
         METRICS_PUBLIC,
         EMBEDDED_DB_DIR: 'memory',
+        ...scratch.paymentEnv,
       },
       logFile: join(scratch.dir, 'app-embedded.log'),
       readyTimeoutMs: 60_000,

@@ -7,10 +7,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 import { EmbeddedPostgres } from '../../src/platform/database/embedded-postgres';
+import { startStripeEmulator } from '../../test/support/stripe-emulator';
 
 /**
  * Everything the suite creates and must remove: a database next to DATABASE_URL (or an embedded
- * Postgres when it is unset), a Redis key prefix of its own, and a temporary folder (logs, bodies).
+ * Postgres when it is unset), a Redis key prefix of its own, a temporary folder (logs, bodies), and
+ * a Stripe emulator on loopback (production takes payments through Stripe only; the bench must
+ * never reach the real one).
  */
 export interface Scratch {
   readonly databaseUrl: string;
@@ -20,10 +23,28 @@ export interface Scratch {
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
   readonly dir: string;
+  /** PAYMENT_PROVIDER, STRIPE_SECRET_KEY and STRIPE_API_URL of the emulator. */
+  readonly paymentEnv: Record<string, string>;
   dispose(): Promise<void>;
 }
 
 export async function openScratch(): Promise<Scratch> {
+  const stripe = await startStripeEmulator();
+  const storage = await openStorage().catch(async (error: unknown) => {
+    await stripe.close();
+    throw error;
+  });
+  return {
+    ...storage,
+    paymentEnv: stripe.env,
+    dispose: async () => {
+      await storage.dispose();
+      await stripe.close();
+    },
+  };
+}
+
+async function openStorage(): Promise<Omit<Scratch, 'paymentEnv'>> {
   const dir = await mkdtemp(join(tmpdir(), 'commerce-bench-'));
   const redisKeyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
   const redisUrl = process.env.REDIS_URL || undefined;
