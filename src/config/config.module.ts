@@ -2,7 +2,7 @@ import { type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 
 import { configNamespaces } from './config.namespaces';
-import type { Environment } from './environment';
+import type { Environment } from './validate-environment';
 
 /**
  * The global ConfigModule for one validated environment. It never reads process.env itself:

@@ -416,27 +416,3 @@ export class EnvironmentSchema {
   @IsString()
   CORS_ORIGIN_PATTERNS?: string;
 }
-
-type Derived =
-  | 'JWT_SECRET'
-  | 'PAYMENT_PROVIDER'
-  | 'SEED_DEMO_DATA'
-  | 'LOG_FORMAT'
-  | 'CACHE_BACKEND'
-  | 'FIELD_ENCRYPTION_KEYS'
-  | 'FIELD_ENCRYPTION_ACTIVE_KEY'
-  | 'CORS_ORIGINS'
-  | 'CORS_ORIGIN_PATTERNS';
-
-/** The validated environment, with every default (including the derived ones) applied. */
-export type Environment = Omit<EnvironmentSchema, Derived> & {
-  JWT_SECRET: string;
-  PAYMENT_PROVIDER: PaymentProvider;
-  SEED_DEMO_DATA: boolean;
-  LOG_FORMAT: 'json' | 'pretty';
-  CACHE_BACKEND: 'redis' | 'memory' | 'none';
-  FIELD_ENCRYPTION_KEYS: string;
-  FIELD_ENCRYPTION_ACTIVE_KEY: string;
-  CORS_ORIGINS: string;
-  CORS_ORIGIN_PATTERNS: string;
-};

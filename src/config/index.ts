@@ -1,5 +1,5 @@
 export * from './config.module';
-export * from './config.types';
+export * from './config.namespaces';
 export * from './cors-origins';
 export * from './environment';
 export * from './field-encryption-keys';

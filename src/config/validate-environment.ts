@@ -5,7 +5,6 @@ import { DEVELOPMENT_CORS_ORIGIN_PATTERNS, parseOriginPatterns, parseOrigins } f
 import {
   DEVELOPMENT_FIELD_ENCRYPTION_KEYS,
   DEVELOPMENT_JWT_SECRET,
-  type Environment,
   EnvironmentSchema,
   NodeEnvironment,
   type PaymentProvider,
@@ -16,6 +15,15 @@ import { parseFieldEncryptionKeys, resolveActiveKeyId } from './field-encryption
 export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
+
+/**
+ * The validated environment, with every default (including the derived ones) applied and the
+ * list-valued variables (CORS origins, the field-encryption key ring) parsed once, here.
+ */
+export type Environment = ReturnType<typeof applyDerivedDefaults>;
+
+/** The development key ring's keys, which production must not use under any id. */
+const DEVELOPMENT_KEYS = [...parseFieldEncryptionKeys(DEVELOPMENT_FIELD_ENCRYPTION_KEYS).values()];
 
 /**
  * Validates raw variables (usually `process.env`) and returns the typed environment with
@@ -45,7 +53,9 @@ function describe(error: ValidationError, raw: Record<string, string | undefined
   return `${error.property} ${reasons[0] ?? 'is invalid'}${shown}`;
 }
 
-function applyDerivedDefaults(env: EnvironmentSchema): Environment {
+// The return type is inferred on purpose: it is the Environment type, so each variable is declared
+// once (in EnvironmentSchema) and only the derived ones are restated here, by their values.
+function applyDerivedDefaults(env: EnvironmentSchema) {
   const production = env.NODE_ENV === NodeEnvironment.Production;
   if (production && env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
     throw new ConfigValidationError(
@@ -65,7 +75,8 @@ function applyDerivedDefaults(env: EnvironmentSchema): Environment {
       'Invalid configuration: JWT_REFRESH_TTL_SECONDS must not be shorter than JWT_ACCESS_TTL_SECONDS',
     );
   }
-  return Object.assign(env, {
+  return {
+    ...env,
     JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     PAYMENT_PROVIDER: paymentProvider(env, production),
     SEED_DEMO_DATA: env.SEED_DEMO_DATA ?? (!production && env.DATABASE_URL === undefined),
@@ -73,7 +84,7 @@ function applyDerivedDefaults(env: EnvironmentSchema): Environment {
     CACHE_BACKEND: env.CACHE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'memory'),
     ...fieldEncryptionSettings(env, production),
     ...corsSettings(env),
-  });
+  };
 }
 
 /** Production takes real money: the stand-in (which accepts made-up tokens) is refused there. */
@@ -108,14 +119,10 @@ function refuseWeakProductionSecrets(env: EnvironmentSchema): void {
 }
 
 /** The key ring must parse, hold the active key, and (in production) be a real one. */
-function fieldEncryptionSettings(
-  env: EnvironmentSchema,
-  production: boolean,
-): Pick<Environment, 'FIELD_ENCRYPTION_KEYS' | 'FIELD_ENCRYPTION_ACTIVE_KEY'> {
+function fieldEncryptionSettings(env: EnvironmentSchema, production: boolean) {
   const raw = env.FIELD_ENCRYPTION_KEYS ?? DEVELOPMENT_FIELD_ENCRYPTION_KEYS;
   const keys = derived('FIELD_ENCRYPTION_KEYS', () => parseFieldEncryptionKeys(raw));
-  const developmentKeys = [...parseFieldEncryptionKeys(DEVELOPMENT_FIELD_ENCRYPTION_KEYS).values()];
-  if (production && [...keys.values()].some((key) => developmentKeys.some((dev) => dev.equals(key)))) {
+  if (production && [...keys.values()].some((key) => DEVELOPMENT_KEYS.some((dev) => dev.equals(key)))) {
     throw new ConfigValidationError(
       'Invalid configuration: FIELD_ENCRYPTION_KEYS must not contain the development key in production',
     );
@@ -123,16 +130,16 @@ function fieldEncryptionSettings(
   const active = derived('FIELD_ENCRYPTION_ACTIVE_KEY', () =>
     resolveActiveKeyId(keys, env.FIELD_ENCRYPTION_ACTIVE_KEY),
   );
-  return { FIELD_ENCRYPTION_KEYS: raw, FIELD_ENCRYPTION_ACTIVE_KEY: active };
+  return { FIELD_ENCRYPTION_KEYS: keys, FIELD_ENCRYPTION_ACTIVE_KEY: active };
 }
 
-function corsSettings(env: EnvironmentSchema): Pick<Environment, 'CORS_ORIGINS' | 'CORS_ORIGIN_PATTERNS'> {
-  const origins = env.CORS_ORIGINS ?? '';
+function corsSettings(env: EnvironmentSchema) {
   const patterns =
     env.CORS_ORIGIN_PATTERNS ?? (env.NODE_ENV === NodeEnvironment.Development ? DEVELOPMENT_CORS_ORIGIN_PATTERNS : '');
-  derived('CORS_ORIGINS', () => parseOrigins(origins));
-  derived('CORS_ORIGIN_PATTERNS', () => parseOriginPatterns(patterns));
-  return { CORS_ORIGINS: origins, CORS_ORIGIN_PATTERNS: patterns };
+  return {
+    CORS_ORIGINS: derived('CORS_ORIGINS', (): readonly string[] => parseOrigins(env.CORS_ORIGINS ?? '')),
+    CORS_ORIGIN_PATTERNS: derived('CORS_ORIGIN_PATTERNS', (): readonly string[] => parseOriginPatterns(patterns)),
+  };
 }
 
 /** Runs a parser of one variable, turning its error into the one-line configuration message. */
