@@ -15,7 +15,8 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'wasm', 'data'],
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // SWC with the settings of .swcrc (the ones `nest build` compiles with); type-checking is `npm run typecheck`.
+    '^.+\\.ts$': '@swc/jest',
     '^.+\\.[mc]?js$': [
       'babel-jest',
       {
