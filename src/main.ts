@@ -1,3 +1,4 @@
+import { runCommand } from './bootstrap/command-line';
 import { loadEnvironmentOrExit } from './bootstrap/load-environment';
 import { startTracing } from './platform/tracing/tracing';
 
@@ -8,10 +9,11 @@ async function bootstrap(): Promise<void> {
   const { createApp } = await import('./bootstrap/create-app.js');
   const { Logger } = await import('@nestjs/common');
   const { shutDownGracefullyOnSignals } = await import('./bootstrap/graceful-shutdown.js');
+  const { readyMessage } = await import('./bootstrap/ready-message.js');
   const app = await createApp(env);
   shutDownGracefullyOnSignals(app);
   await app.listen(env.PORT, env.HOST);
-  new Logger('Bootstrap').log(`Listening on http://${env.HOST}:${env.PORT} (docs at /docs)`);
+  new Logger('Bootstrap').log(readyMessage(env));
 }
 
-void bootstrap();
+runCommand('Start', bootstrap);

@@ -9,6 +9,7 @@ import responseTime from 'response-time';
 import { assignRequestId } from '../common/context/request-id';
 import { rejectDeepNesting, rejectPrototypeKeys, requireJsonBody } from '../common/http/json-body';
 import type { AllConfig } from '../config';
+import { FrameworkQuietLogger } from '../platform/logging/framework-quiet.logger';
 import { HttpMetrics } from '../platform/metrics';
 import { corsOptionsDelegate } from '../platform/security/cors-options';
 import { OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
@@ -26,7 +27,7 @@ export const API_PREFIX = 'api/v1';
 export function configureApp(app: NestExpressApplication): void {
   const configService = app.get(ConfigService<AllConfig, true>);
   const config = configService.getOrThrow('app', { infer: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 

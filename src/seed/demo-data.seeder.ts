@@ -9,6 +9,12 @@ import { UsersService } from '../users/users.service';
 import { DEMO_ACCOUNTS, DEMO_ADMIN_EMAIL } from './demo-accounts';
 import { DEMO_PRODUCTS } from './demo-products';
 
+/** What one seeding run did: how many of each kind it created and how many were already there. */
+export interface SeedReport {
+  readonly accounts: { readonly created: number; readonly found: number };
+  readonly products: { readonly created: number; readonly found: number };
+}
+
 /**
  * Idempotent demo data, created through the slices' own services (so every rule applies).
  * Runs on start-up when SEED_DEMO_DATA is on, and from `npm run seed`.
@@ -25,25 +31,29 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.getOrThrow('database', { infer: true }).seedDemoData) await this.seed();
+    if (!this.config.getOrThrow('database', { infer: true }).seedDemoData) return;
+    const report = await this.seed();
+    if (report.accounts.created + report.products.created > 0) this.logger.log(report, describeSeedReport(report));
   }
 
-  async seed(): Promise<void> {
+  async seed(): Promise<SeedReport> {
     let created = 0;
     for (const account of DEMO_ACCOUNTS) {
       if (await this.createIfMissing(() => this.users.register(account))) created += 1;
     }
-    if (created > 0) this.logger.log({ created }, 'Demo accounts created');
-    await this.seedProducts();
+    return {
+      accounts: { created, found: DEMO_ACCOUNTS.length - created },
+      products: await this.seedProducts(),
+    };
   }
 
   /**
    * The demo catalogue, created by the demo admin; a sku that exists is left as it is. One
    * transaction for all of them: one commit instead of ten keeps the zero-setup start quick.
    */
-  private async seedProducts(): Promise<void> {
+  private async seedProducts(): Promise<SeedReport['products']> {
     const admin = await this.users.findByEmail(DEMO_ADMIN_EMAIL);
-    if (!admin) return;
+    if (!admin) return { created: 0, found: 0 };
     const created = await this.transactions.run(async () => {
       let count = 0;
       for (const product of DEMO_PRODUCTS) {
@@ -51,7 +61,7 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
       }
       return count;
     });
-    if (created > 0) this.logger.log({ created }, 'Demo products created');
+    return { created, found: DEMO_PRODUCTS.length - created };
   }
 
   private async createIfMissing(create: () => Promise<unknown>): Promise<boolean> {
@@ -63,4 +73,11 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
       throw error;
     }
   }
+}
+
+/** "Demo data: 3 accounts created; 10 products created, 2 already there". */
+export function describeSeedReport({ accounts, products }: SeedReport): string {
+  const part = (noun: string, { created, found }: SeedReport['products']): string =>
+    [`${created} ${noun} created`, ...(found > 0 ? [`${found} already there`] : [])].join(', ');
+  return `Demo data: ${part('accounts', accounts)}; ${part('products', products)}`;
 }

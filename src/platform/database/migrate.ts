@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
+import { failureReason } from '../../bootstrap/command-line';
 import { loadEnvironmentOrExit } from '../../bootstrap/load-environment';
 import type { Environment } from '../../config';
 import { buildLoggerParams } from '../logging/logger-options';
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
       applied.length > 0 ? `Applied ${applied.length} migration(s)` : 'No migration pending',
     );
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error : new Error(String(error)) }, 'Migration failed');
+    // One line, no stack: the reason is what the person (or the Job's log) needs.
+    logger.error(`Migration failed: ${failureReason(error)}`);
     // exitCode rather than exit(): the asynchronous log destination flushes before the process ends.
     process.exitCode = 1;
   }

@@ -55,7 +55,8 @@ export function buildLoggerParams(config: LoggingConfig, destination?: Destinati
         ? {
             target: 'pino-pretty',
             options: {
-              colorize: true,
+              // Colour codes only for a terminal: redirected to a file or a pipe they are noise.
+              colorize: process.stdout.isTTY === true,
               singleLine: true,
               translateTime: 'SYS:HH:MM:ss.l',
               ignore: 'pid,hostname,service',
