@@ -34,6 +34,16 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in
  */
 export const DEVELOPMENT_FIELD_ENCRYPTION_KEYS = 'dev:ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMzJieXQ=';
 
+/**
+ * Default credential-endpoint limits (RATE_LIMIT_AUTH_LIMIT per IP per minute,
+ * RATE_LIMIT_ACCOUNT_LIMIT per account per 15 minutes): strict in production and tests, generous
+ * in development so a person exploring the API with curl does not run into them.
+ */
+export const CREDENTIAL_LIMITS = {
+  strict: { auth: 10, account: 10 },
+  development: { auth: 100, account: 100 },
+} as const;
+
 /** Parses "true"/"false"/"1"/"0" strictly; anything else stays a string and fails @IsBoolean-like checks. */
 function toBoolean({ value }: { value: unknown }): unknown {
   if (typeof value !== 'string') return value;
@@ -241,22 +251,27 @@ export class EnvironmentSchema {
   @Min(100)
   RATE_LIMIT_BURST_TTL_MS = 1000;
 
-  /** The stricter limit of the credential endpoints (login, refresh), per IP. */
+  /** The stricter limit of the credential endpoints (login, refresh), per IP. Default: CREDENTIAL_LIMITS. */
+  @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_AUTH_LIMIT = 10;
+  RATE_LIMIT_AUTH_LIMIT?: number;
 
   @Type(() => Number)
   @IsInt()
   @Min(100)
   RATE_LIMIT_AUTH_TTL_MS = 60_000;
 
-  /** The limit of the credential endpoints per account (login: per email; refresh: per session), from any IP. */
+  /**
+   * The limit of the credential endpoints per account (login: per email; refresh: per session),
+   * from any IP. Default: CREDENTIAL_LIMITS.
+   */
+  @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_ACCOUNT_LIMIT = 10;
+  RATE_LIMIT_ACCOUNT_LIMIT?: number;
 
   @Type(() => Number)
   @IsInt()

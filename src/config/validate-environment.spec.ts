@@ -247,6 +247,24 @@ describe(validateEnvironment.name, () => {
     });
 
     it.each([
+      ['development', 100],
+      ['test', 10],
+      ['production', 10],
+    ])('defaults the credential-endpoint limits in %s to %d', (nodeEnv, limit) => {
+      const env = sut({ ...PRODUCTION, NODE_ENV: nodeEnv });
+
+      expect(env.RATE_LIMIT_AUTH_LIMIT).toBe(limit);
+      expect(env.RATE_LIMIT_ACCOUNT_LIMIT).toBe(limit);
+    });
+
+    it('keeps explicit credential-endpoint limits, in development too', () => {
+      const env = sut({ NODE_ENV: 'development', RATE_LIMIT_AUTH_LIMIT: '5', RATE_LIMIT_ACCOUNT_LIMIT: '3' });
+
+      expect(env.RATE_LIMIT_AUTH_LIMIT).toBe(5);
+      expect(env.RATE_LIMIT_ACCOUNT_LIMIT).toBe(3);
+    });
+
+    it.each([
       ['development', 'pretty'],
       ['test', 'json'],
       ['production', 'json'],

@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 
 import { DEVELOPMENT_CORS_ORIGIN_PATTERNS, parseOriginPatterns, parseOrigins } from './cors-origins';
 import {
+  CREDENTIAL_LIMITS,
   DEVELOPMENT_FIELD_ENCRYPTION_KEYS,
   DEVELOPMENT_JWT_SECRET,
   EnvironmentSchema,
@@ -82,6 +83,7 @@ function applyDerivedDefaults(env: EnvironmentSchema) {
     SEED_DEMO_DATA: env.SEED_DEMO_DATA ?? (!production && env.DATABASE_URL === undefined),
     LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === NodeEnvironment.Development ? 'pretty' : 'json'),
     CACHE_BACKEND: env.CACHE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'memory'),
+    ...credentialLimits(env),
     ...fieldEncryptionSettings(env, production),
     ...corsSettings(env),
   };
@@ -116,6 +118,14 @@ function refuseWeakProductionSecrets(env: EnvironmentSchema): void {
       'Invalid configuration: production needs METRICS_BEARER_TOKEN for /metrics, or METRICS_PUBLIC=true to serve it open',
     );
   }
+}
+
+function credentialLimits(env: EnvironmentSchema) {
+  const defaults = CREDENTIAL_LIMITS[env.NODE_ENV === NodeEnvironment.Development ? 'development' : 'strict'];
+  return {
+    RATE_LIMIT_AUTH_LIMIT: env.RATE_LIMIT_AUTH_LIMIT ?? defaults.auth,
+    RATE_LIMIT_ACCOUNT_LIMIT: env.RATE_LIMIT_ACCOUNT_LIMIT ?? defaults.account,
+  };
 }
 
 /** The key ring must parse, hold the active key, and (in production) be a real one. */
