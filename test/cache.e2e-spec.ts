@@ -1,6 +1,7 @@
 import { CacheService } from '../src/platform/cache';
 import { metricValue } from './support/metrics';
 import { PrivateRedis, redisServerAvailable } from './support/private-redis';
+import { waitForCache } from './support/products';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,19 +15,22 @@ function describeCacheBehaviour(backend: 'memory' | 'redis', env: () => Record<s
     beforeAll(async () => {
       app = await createTestApp({ env: { CACHE_BACKEND: backend, ...env() } });
       sut = app.app.get(CacheService);
-      if (backend === 'redis') await waitForBackend(sut);
+      if (backend === 'redis') await waitForCache(app);
     });
 
     afterAll(async () => {
       await app.close();
     });
 
-    it('stores and returns values, and forgets them after their TTL', async () => {
-      await sut.set('things:detail:1', { name: 'one' }, { ttlMs: 300 });
+    it('stores loaded values, and forgets them after their TTL', async () => {
+      const loads = counting({ name: 'one' });
+      await sut.getOrSet('things:detail:1', loads.load, { ttlMs: 300 });
 
-      expect(await sut.get('things:detail:1')).toEqual({ name: 'one' });
+      expect(await sut.getOrSet('things:detail:1', loads.load, { ttlMs: 300 })).toEqual({ name: 'one' });
+      expect(loads.count()).toBe(1);
       await sleep(450);
-      expect(await sut.get('things:detail:1')).toBeUndefined();
+      await sut.getOrSet('things:detail:1', loads.load, { ttlMs: 300 });
+      expect(loads.count()).toBe(2);
     });
 
     it('loads a missing value once for many concurrent readers', async () => {
@@ -46,15 +50,18 @@ function describeCacheBehaviour(backend: 'memory' | 'redis', env: () => Record<s
     });
 
     it('makes tagged entries stale when a tag is invalidated, and leaves others alone', async () => {
-      await sut.set('things:detail:a', 'a', { tags: ['thing:a', 'things'] });
-      await sut.set('things:detail:b', 'b', { tags: ['thing:b', 'things'] });
+      const read = (key: string, value: string, tags: string[]) =>
+        sut.getOrSet(key, async () => `${value}@${Date.now()}`, { tags });
+      const a = await read('things:detail:a', 'a', ['thing:a', 'things']);
+      const b = await read('things:detail:b', 'b', ['thing:b', 'things']);
+      await sleep(2);
 
       await sut.invalidateTags('thing:a');
 
-      expect(await sut.get('things:detail:a')).toBeUndefined();
-      expect(await sut.get('things:detail:b')).toBe('b');
+      expect(await read('things:detail:a', 'a', ['thing:a', 'things'])).not.toBe(a);
+      expect(await read('things:detail:b', 'b', ['thing:b', 'things'])).toBe(b);
       await sut.invalidateTags('things');
-      expect(await sut.get('things:detail:b')).toBeUndefined();
+      expect(await read('things:detail:b', 'b', ['thing:b', 'things'])).not.toBe(b);
     });
 
     it('never keeps a value loaded before a concurrent invalidation (read/write race)', async () => {
@@ -75,31 +82,19 @@ function describeCacheBehaviour(backend: 'memory' | 'redis', env: () => Record<s
       expect(await sut.getOrSet('things:detail:race', async () => 'new', { tags: ['thing:race'] })).toBe('new');
     });
 
-    it('deletes keys matching a pattern', async () => {
-      await sut.set('things:list:1', [1]);
-      await sut.set('things:list:2', [2]);
-      await sut.set('things:detail:keep', 'keep');
-
-      const deleted = await sut.invalidatePattern('things:list:*');
-
-      expect(deleted).toBe(2);
-      expect(await sut.get('things:list:1')).toBeUndefined();
-      expect(await sut.get('things:detail:keep')).toBe('keep');
-    });
-
     it('returns copies, so a caller mutating a value cannot corrupt the cache', async () => {
-      await sut.set('things:detail:copy', { count: 1 });
-      const first = await sut.get<{ count: number }>('things:detail:copy');
-      if (first) first.count = 99;
+      const load = async () => ({ count: 1 });
+      await sut.getOrSet('things:detail:copy', load);
+      const first = await sut.getOrSet('things:detail:copy', load);
+      first.count = 99;
 
-      expect(await sut.get('things:detail:copy')).toEqual({ count: 1 });
+      expect(await sut.getOrSet('things:detail:copy', async () => ({ count: 2 }))).toEqual({ count: 1 });
     });
 
     it('counts hits and misses by key prefix', async () => {
       const hits = await metricValue(app.app, 'cache_hits_total', { backend, prefix: 'counted' });
-      await sut.set('counted:x', 1);
-      await sut.get('counted:x');
-      await sut.get('counted:absent');
+      await sut.getOrSet('counted:x', async () => 1);
+      await sut.getOrSet('counted:x', async () => 1);
 
       expect(await metricValue(app.app, 'cache_hits_total', { backend, prefix: 'counted' })).toBe(hits + 1);
       expect(await metricValue(app.app, 'cache_misses_total', { backend, prefix: 'counted' })).toBeGreaterThanOrEqual(
@@ -128,7 +123,7 @@ describeOutage('CacheService during a Redis outage', () => {
     redis = await PrivateRedis.start();
     app = await createTestApp({ env: { REDIS_URL: redis.url, CACHE_BACKEND: 'redis' } });
     sut = app.app.get(CacheService);
-    await waitForBackend(sut);
+    await waitForCache(app);
   });
 
   afterAll(async () => {
@@ -137,8 +132,8 @@ describeOutage('CacheService during a Redis outage', () => {
   });
 
   it('serves from the loader, counts errors, and resumes caching when Redis returns', async () => {
-    await sut.set('outage:detail:1', 'cached');
-    expect(await sut.get('outage:detail:1')).toBe('cached');
+    await sut.getOrSet('outage:detail:1', async () => 'cached');
+    expect(await sut.getOrSet('outage:detail:1', async () => 'not cached')).toBe('cached');
 
     await redis.kill();
     const errorsBefore = await metricValue(app.app, 'cache_errors_total', { backend: 'redis' });
@@ -149,7 +144,7 @@ describeOutage('CacheService during a Redis outage', () => {
     expect(await metricValue(app.app, 'cache_errors_total', { backend: 'redis' })).toBeGreaterThan(errorsBefore);
 
     await redis.resume();
-    await waitForBackend(sut);
+    await waitForCache(app);
     let loads = 0;
     await sut.getOrSet('outage:detail:2', async () => ++loads);
     await sut.getOrSet('outage:detail:2', async () => ++loads);
@@ -157,13 +152,14 @@ describeOutage('CacheService during a Redis outage', () => {
   }, 30_000);
 });
 
-/** Waits until a write/read round trip through the cache works (the Redis store connects in the background). */
-async function waitForBackend(cache: CacheService): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    await cache.set('probe:ready', 'yes');
-    if ((await cache.get('probe:ready')) === 'yes') return;
-    await sleep(100);
-  }
-  throw new Error('cache backend did not become available');
+/** A loader that counts its calls. */
+function counting<T>(value: T): { load: () => Promise<T>; count: () => number } {
+  let calls = 0;
+  return {
+    load: async () => {
+      calls += 1;
+      return value;
+    },
+    count: () => calls,
+  };
 }

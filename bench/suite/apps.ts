@@ -7,7 +7,7 @@ import type { Scratch } from './scratch';
 
 /** The compiled application and baselines (`npm run bench` builds both first). */
 export const APP_MAIN = resolve('dist/main.js');
-export const BASELINES = resolve('dist/bench-build/bench/baselines');
+const BASELINES = resolve('dist/bench-build/bench/baselines');
 
 /** A request-path layer and the switch that removes it (docs/decisions/0024). */
 export interface Layer {

@@ -3,7 +3,7 @@ import { READ_CONNECTIONS, type SuiteContext } from './context';
 import { interleave, type Summary } from './load';
 import type { Server } from './processes';
 
-export interface LayerVariant {
+interface LayerVariant {
   readonly id: string;
   readonly label: string;
   readonly summary: Summary;

@@ -60,4 +60,4 @@ function singularize(plural) {
 const capitalize = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 const uncapitalize = (word) => word.charAt(0).toLowerCase() + word.slice(1);
 
-module.exports = { sliceNames, singularize };
+module.exports = { sliceNames };

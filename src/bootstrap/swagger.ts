@@ -6,7 +6,7 @@ import { AuthenticationException } from '../common/errors';
 import type { AppConfig } from '../config';
 import { StaticBearerToken } from '../platform/security/static-bearer-token';
 
-export const API_KEY_SECURITY = 'api-key';
+const API_KEY_SECURITY = 'api-key';
 
 const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 

@@ -129,7 +129,6 @@ export type LoggingConfig = AllConfig['logging'];
 export type AuthConfig = AllConfig['auth'];
 export type SecurityConfig = AllConfig['security'];
 export type RateLimitConfig = AllConfig['rateLimit'];
-export type EventsConfig = AllConfig['events'];
 export type PaymentConfig = AllConfig['payment'];
 
 /**

@@ -1,7 +1,7 @@
 import { KEY_ID } from './environment';
 
 /** AES-256 needs exactly this many key bytes. */
-export const FIELD_KEY_BYTES = 32;
+const FIELD_KEY_BYTES = 32;
 
 /**
  * Parses `FIELD_ENCRYPTION_KEYS` ("k1:<base64>,k2:<base64>") into key id -> key bytes. Throws an

@@ -20,7 +20,7 @@ export const FLAG_LOCAL_TTL_MS = 1000;
  * Redis outage can outlive a change made during it; without Redis each process has its own
  * entry, and a change made by another process is seen within this plus FLAG_LOCAL_TTL_MS.
  */
-export const FLAG_SHARED_TTL_MS = 5000;
+const FLAG_SHARED_TTL_MS = 5000;
 
 const RULES_KEY = cacheKey('feature-flags', 'rules');
 /** Any flag change makes the shared entry stale on every replica (tags are versions, 0005). */

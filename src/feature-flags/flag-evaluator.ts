@@ -16,7 +16,7 @@ export interface CompiledFlag {
 }
 
 /** Every user falls into one of these buckets per flag; a percentage p turns on buckets 0..p-1. */
-export const ROLLOUT_BUCKETS = 100;
+const ROLLOUT_BUCKETS = 100;
 
 export function compileFlag(rule: FlagRule): CompiledFlag {
   return { rule, allowed: new Set(rule.allowedUserIds.map((id) => id.toLowerCase())) };

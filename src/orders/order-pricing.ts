@@ -10,7 +10,7 @@ export interface RequestedLine {
   readonly quantity: number;
 }
 
-export interface PricedLine {
+interface PricedLine {
   readonly productId: string;
   readonly sku: string;
   readonly name: string;

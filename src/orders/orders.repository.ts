@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import type { Repository, SelectQueryBuilder } from 'typeorm';
+import type { Repository } from 'typeorm';
 
 import { type Page, Paginator, type SortableFields } from '../common/pagination';
 import type { OrderQueryDto } from './dto/order-query.dto';
@@ -10,7 +10,7 @@ import { OrderItem } from './order-item.entity';
 import type { PricedOrder } from './order-pricing';
 import type { OrderStatus } from './order-status';
 
-export const ORDER_SORTS: SortableFields = {
+const ORDER_SORTS: SortableFields = {
   fields: { createdAt: 'order.createdAt', totalCents: 'order.totalCents' },
   defaultSort: 'createdAt:desc',
   tiebreaker: 'order.id',
@@ -97,5 +97,3 @@ export class OrdersRepository {
     return orders.map((order) => Object.assign(order, { items: items.filter((item) => item.orderId === order.id) }));
   }
 }
-
-export type OrderQueryBuilder = SelectQueryBuilder<Order>;

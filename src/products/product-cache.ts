@@ -6,7 +6,7 @@ import { TransactionRunner } from '../platform/database';
 /** Every cached product list carries this tag: any product write makes them all stale. */
 export const PRODUCT_LIST_TAG = 'products:list';
 
-export function productTag(id: string): string {
+function productTag(id: string): string {
   return `product:${id}`;
 }
 

@@ -20,7 +20,7 @@ import { ProductsService } from './products.service';
  * served from the cache, and no browser or CDN keeps showing a price after it changed. `public`
  * because the representation is the same for every caller. See docs/decisions/0009.
  */
-export const PRODUCT_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+const PRODUCT_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
 @ApiTags('products')
 @ApiErrors(ErrorCode.ValidationError)

@@ -57,7 +57,7 @@ export interface ProfileChanges {
 const AUTH_STATE_TTL_MS = 60_000;
 
 /** The cache tag of everything cached about one user; invalidated when its role, state or credentials change. */
-export function userCacheTag(userId: string): string {
+function userCacheTag(userId: string): string {
   return `user:${userId}`;
 }
 

@@ -6,7 +6,7 @@ export interface ListedProduct {
   readonly createdAt: string;
 }
 
-export type SortField = 'name' | 'priceCents' | 'createdAt';
+type SortField = 'name' | 'priceCents' | 'createdAt';
 export type SortTerm = readonly [SortField, 'asc' | 'desc'];
 
 export function sortParam(terms: readonly SortTerm[]): string {

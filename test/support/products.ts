@@ -44,8 +44,10 @@ export async function waitForCache(sut: TestApp, timeoutMs = 10_000): Promise<vo
   const cache = sut.app.get(CacheService);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    await cache.set('probe:ready', 'yes');
-    if ((await cache.get('probe:ready')) === 'yes') return;
+    // Stored by the first read and served by the second once the store works: the second loader then never runs.
+    const key = `probe:ready:${Date.now()}`;
+    await cache.getOrSet(key, async () => 'stored');
+    if ((await cache.getOrSet(key, async () => 'not stored')) === 'stored') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('cache backend did not become available');

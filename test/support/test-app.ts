@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/bootstrap/configure-app';
-import { type Environment, validateEnvironment } from '../../src/config';
+import { type Environment, NodeEnvironment, validateEnvironment } from '../../src/config';
 import { LOG_DESTINATION } from '../../src/platform/logging/logging.module';
 import type { LogCapture } from './log-capture';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -40,7 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = await createTestDatabase();
   const redisPrefix = `test:${randomBytes(4).toString('hex')}:`;
   const env = validateEnvironment({
-    NODE_ENV: 'test',
+    NODE_ENV: NodeEnvironment.Test,
     LOG_LEVEL: options.logs ? 'debug' : 'silent',
     LOG_FORMAT: 'json',
     SEED_DEMO_DATA: 'false',

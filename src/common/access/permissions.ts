@@ -59,7 +59,3 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   [Role.Staff]: new Set(STAFF),
   [Role.Customer]: new Set(CUSTOMER),
 };
-
-export function isPermission(value: string): value is Permission {
-  return (ALL_PERMISSIONS as readonly string[]).includes(value);
-}

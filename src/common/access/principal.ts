@@ -2,7 +2,7 @@ import type { Permission } from './permissions';
 import type { Role } from './roles';
 
 /** How the caller proved who they are. */
-export type AuthenticationMethod = 'access_token' | 'api_key';
+type AuthenticationMethod = 'access_token' | 'api_key';
 
 /** The authenticated caller, as guards, services and the audit log see it. */
 export interface Principal {

@@ -3,5 +3,3 @@ export enum Role {
   Staff = 'staff',
   Customer = 'customer',
 }
-
-export const ROLES: readonly Role[] = Object.values(Role);

@@ -2,7 +2,6 @@ import { SetMetadata } from '@nestjs/common';
 
 import { ACCESS_RULE_KEY, type AccessRule } from '../access/access-rule';
 import type { Permission } from '../access/permissions';
-import { Role } from '../access/roles';
 
 type RouteDecorator = MethodDecorator & ClassDecorator;
 
@@ -13,7 +12,3 @@ export const RequirePermissions = (...permissions: Permission[]): RouteDecorator
 /** The caller needs at least one of these permissions. */
 export const RequireAnyPermission = (...permissions: Permission[]): RouteDecorator =>
   SetMetadata<string, AccessRule>(ACCESS_RULE_KEY, { any: permissions });
-
-/** Only administrators. */
-export const AdminOnly = (): RouteDecorator =>
-  SetMetadata<string, AccessRule>(ACCESS_RULE_KEY, { roles: [Role.Admin] });

@@ -8,7 +8,7 @@ import type { AllConfig } from '../../config';
 import { RAW_RESPONSE_KEY } from '../decorators/raw-response.decorator';
 import { Paginated } from '../http/paginated';
 
-export interface SuccessEnvelope<T> {
+interface SuccessEnvelope<T> {
   readonly success: true;
   readonly data: T;
   readonly meta?: object;

@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, type PageQueryDto } from './page-query.dto';
 import { parseSort, type SortableFields, sortSignature, type SortTerm } from './sort-spec';
 
 /** Deeper than this, OFFSET scans too many rows to be a fair request: clients use the cursor instead. */
-export const MAX_OFFSET_ROWS = 100_000;
+const MAX_OFFSET_ROWS = 100_000;
 
 export interface Page<T> {
   readonly items: T[];

@@ -1,6 +1,6 @@
 import { ValidationException } from '../errors';
 
-export type SortDirection = 'ASC' | 'DESC';
+type SortDirection = 'ASC' | 'DESC';
 
 export interface SortTerm {
   /** The API field name, e.g. `priceCents`. */

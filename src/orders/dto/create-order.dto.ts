@@ -14,7 +14,7 @@ import {
 import { trimmed } from '../../common/validation';
 import { OrderLineDto } from './order-line.dto';
 
-export const MAX_ORDER_LINES = 50;
+const MAX_ORDER_LINES = 50;
 
 /**
  * POST /orders. Only products and quantities: prices and totals come from the database, never

@@ -1,7 +1,7 @@
 import { defineEvent } from '../../platform/events';
 
 /** One line of an order as events carry it. */
-export interface OrderLine {
+interface OrderLine {
   readonly productId: string;
   readonly quantity: number;
 }

@@ -29,7 +29,7 @@ import {
 } from './payment-gateway';
 
 /** A charge that could not be settled: the provider did not answer, or the circuit is open. */
-export interface PaymentUnavailable {
+interface PaymentUnavailable {
   readonly status: 'unavailable';
   readonly reason: 'timeout' | 'circuit_open' | 'provider_error';
 }

@@ -11,8 +11,7 @@ import {
 } from './payment-gateway';
 
 /** Test payment methods (docs/api.md, Orders): each drives one path of the saga. */
-export const STAND_IN_PAYMENT_METHODS = ['tok_ok', 'tok_declined', 'tok_flaky', 'tok_down'] as const;
-export type StandInPaymentMethod = (typeof STAND_IN_PAYMENT_METHODS)[number];
+type StandInPaymentMethod = 'tok_ok' | 'tok_declined' | 'tok_flaky' | 'tok_down';
 
 const FLAKY_FAILURES = 2;
 const SIMULATED_LATENCY_MS = 5;

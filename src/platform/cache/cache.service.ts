@@ -10,7 +10,6 @@ import { CACHE_STORE } from './cache.constants';
 import { CacheMetrics } from './cache.metrics';
 import { prefixOf } from './cache-keys';
 import type { CacheStore } from './cache-store.factory';
-import { deleteMatching } from './pattern-invalidator';
 
 export interface CacheWriteOptions {
   /** Entry lifetime; the configured default when omitted. */
@@ -49,7 +48,6 @@ export class CacheService implements OnModuleDestroy {
   private readonly defaultTtlMs: number;
   private readonly timeoutMs: number;
   private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly pendingKeys = new Set<string>();
   private readonly pendingTags = new Set<string>();
   private readonly retryTimer: NodeJS.Timeout;
   private lastErrorLogAt = 0;
@@ -65,25 +63,8 @@ export class CacheService implements OnModuleDestroy {
     this.retryTimer = setInterval(() => void this.retryPendingInvalidations(), RETRY_INTERVAL_MS).unref();
   }
 
-  get backend(): CacheStore['backend'] {
-    return this.store.backend;
-  }
-
   onModuleDestroy(): void {
     clearInterval(this.retryTimer);
-  }
-
-  /** The cached value, if present and none of its tags was invalidated since it was stored. */
-  async get<T>(key: string): Promise<T | undefined> {
-    const [entry] = await this.readEntries<T>(key, []);
-    if (!entry) return this.countMiss(key);
-    const versions = await this.tagVersions(Object.keys(entry.t));
-    return this.isFresh(entry, versions) ? this.countHit(key, entry.v) : this.countMiss(key);
-  }
-
-  async set<T>(key: string, value: T, options: CacheWriteOptions = {}): Promise<void> {
-    const versions = await this.tagVersions(options.tags ?? []);
-    await this.write(key, value, versions, options.ttlMs);
   }
 
   /**
@@ -100,23 +81,9 @@ export class CacheService implements OnModuleDestroy {
     return work;
   }
 
-  /** Removes entries now; a failure is retried in the background (and reads bypass the cache meanwhile). */
-  async delete(...keys: string[]): Promise<void> {
-    await Promise.all(
-      keys.map((key) =>
-        this.guarded('delete', key, () => this.cache.del(key), false).then((ok) => ok || this.pendingKeys.add(key)),
-      ),
-    );
-  }
-
   /** Makes every entry carrying any of these tags stale, on every replica sharing the store. */
   async invalidateTags(...tags: string[]): Promise<void> {
     await Promise.all(tags.map((tag) => this.bumpTag(tag).then((ok) => ok || this.pendingTags.add(tag))));
-  }
-
-  /** Deletes every key matching a glob such as `products:list:*`; returns how many were deleted. */
-  async invalidatePattern(pattern: string): Promise<number> {
-    return this.guarded('invalidatePattern', pattern, () => deleteMatching(this.store, pattern), 0);
   }
 
   private async loadThrough<T>(key: string, load: () => Promise<T>, options: CacheWriteOptions): Promise<T> {
@@ -166,12 +133,6 @@ export class CacheService implements OnModuleDestroy {
     }
   }
 
-  private async tagVersions(tags: readonly string[]): Promise<Record<string, string>> {
-    if (tags.length === 0) return {};
-    const versions = (await this.readMany('tag', tags.map(tagKey))) as Array<string | undefined>;
-    return Object.fromEntries(tags.map((tag, i) => [tag, versions[i] ?? INITIAL_TAG_VERSION]));
-  }
-
   private async write<T>(
     key: string,
     value: T,
@@ -197,14 +158,11 @@ export class CacheService implements OnModuleDestroy {
   }
 
   private bypassing(): boolean {
-    return this.pendingKeys.size > 0 || this.pendingTags.size > 0;
+    return this.pendingTags.size > 0;
   }
 
   private async retryPendingInvalidations(): Promise<void> {
     for (const tag of [...this.pendingTags]) if (await this.bumpTag(tag)) this.pendingTags.delete(tag);
-    for (const key of [...this.pendingKeys]) {
-      if (await this.guarded('delete', key, () => this.cache.del(key), false)) this.pendingKeys.delete(key);
-    }
   }
 
   /** Runs a store operation with a deadline; failures are counted, logged (throttled) and replaced by `fallback`. */

@@ -4,7 +4,7 @@ import { type RedisStore, redisStore } from 'cache-manager-redis-yet';
 import type { RedisConfig } from '../../config';
 
 /** Thrown while Redis has not been reachable yet; the cache service counts it and treats it as a miss. */
-export class CacheBackendUnavailableError extends Error {
+class CacheBackendUnavailableError extends Error {
   constructor() {
     super('Redis cache is not connected yet');
   }
@@ -21,11 +21,11 @@ export class CacheBackendUnavailableError extends Error {
 export class DeferredRedisStore {
   private store?: RedisStore;
   private closed = false;
-  private readonly connecting: Promise<void>;
 
   constructor(config: RedisConfig) {
     const logger = new Logger('CacheStore');
-    this.connecting = redisStore({
+    // Not awaited on purpose (see above): failures are logged, and operations fail fast meanwhile.
+    void redisStore({
       url: config.url,
       disableOfflineQueue: true,
       // Once closed, the next attempt gives up, which also ends a first connect that never succeeded.
@@ -48,16 +48,6 @@ export class DeferredRedisStore {
 
   get name(): string {
     return 'redis';
-  }
-
-  /** The node-redis client once connected (pattern invalidation uses SCAN on it). */
-  get client(): RedisStore['client'] | undefined {
-    return this.store?.client;
-  }
-
-  /** Resolves when the first connection is made; for tests and graceful shutdown. */
-  whenConnected(): Promise<void> {
-    return this.connecting;
   }
 
   get(key: string): Promise<unknown> {

@@ -6,7 +6,7 @@ import { type DataSource, MigrationExecutor } from 'typeorm';
  * An arbitrary constant shared by every replica and by the migration Job: whoever holds this
  * advisory lock runs the migrations; the others wait, then find nothing left to do.
  */
-export const MIGRATION_LOCK_KEY = 7_461_022_315;
+const MIGRATION_LOCK_KEY = 7_461_022_315;
 
 /** How often a process that does not migrate looks again for migrations still pending. */
 const PENDING_POLL_MS = 2_000;
@@ -35,7 +35,7 @@ export async function runMigrationsOnce(dataSource: DataSource): Promise<string[
 }
 
 /** The names of the migrations this build knows that the database has not applied yet. */
-export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
   const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
   return pending.map((migration) => migration.name);
 }

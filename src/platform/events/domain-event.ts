@@ -21,8 +21,6 @@ export interface DomainEvent<P = unknown> {
 export interface EventType<P> {
   readonly name: string;
   create(payload: P, context?: EventContext): DomainEvent<P>;
-  /** Type guard for handlers that receive events of several types. */
-  is(event: DomainEvent): event is DomainEvent<P>;
 }
 
 export function defineEvent<P>(name: string): EventType<P> {
@@ -35,6 +33,5 @@ export function defineEvent<P>(name: string): EventType<P> {
       context,
       occurredAt: new Date().toISOString(),
     }),
-    is: (event): event is DomainEvent<P> => event.name === name,
   };
 }

@@ -39,8 +39,4 @@ export class EventDeliveriesRepository {
       attempts,
     });
   }
-
-  countDeadLetters(eventName?: string): Promise<number> {
-    return this.txHost.tx.getRepository(DeadLetterEvent).countBy(eventName ? { eventName } : {});
-  }
 }

@@ -77,10 +77,6 @@ export class OutboxRepository {
     await this.rows.update({ id: In([...ids]) }, { claimedUntil: null, lastError: error.slice(0, 2000) });
   }
 
-  countPending(): Promise<number> {
-    return this.rows.countBy({ dispatchedAt: IsNull() });
-  }
-
   /** How many rows are still pending and how old the oldest is (0 when none), over the pending index. */
   async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
     const [row] = await this.rows.query<Array<{ pending: number; oldestAgeSeconds: number }>>(

@@ -4,7 +4,6 @@
  * request targets with @AccountRateLimit(getTracker) (e.g. per email on login), whatever its IP.
  */
 export const THROTTLER_NAMES = ['default', 'burst', 'auth', 'account'] as const;
-export type ThrottlerName = (typeof THROTTLER_NAMES)[number];
 
 /** Metadata set by @AuthRateLimit(). */
 export const AUTH_RATE_LIMIT = 'rateLimit:auth';

@@ -11,7 +11,7 @@ export const ALL_CALLERS: readonly Caller[] = ['anonymous', 'customer', 'admin']
  *   caller gets `status`.
  * - `'baseline'`: the input must be ignored; the answer is whatever the plain request gets.
  */
-export interface Expectation {
+interface Expectation {
   readonly status: number | 'baseline';
   readonly code?: string;
   readonly decidedBeforeAuth?: boolean;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 /** The id shape UuidParamPipe accepts; anything else in a path is a malformed id. */
-export const STRICT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const STRICT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 const SQL_INJECTIONS = [
   "' OR '1'='1",
@@ -49,7 +49,7 @@ const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff'];
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** No NUL and no unpaired surrogate: text the API must take as it is, however odd. */
-export function isAcceptableText(text: string): boolean {
+function isAcceptableText(text: string): boolean {
   return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
@@ -80,7 +80,7 @@ export const textWithNul: fc.Arbitrary<string> = fc
   .map(([text, at]) => insertAt(text, at, '\u0000'));
 
 /** Text with an unpaired UTF-16 surrogate (only JSON's `\uXXXX` escape can carry one). */
-export const textWithLoneSurrogate: fc.Arbitrary<string> = fc
+const textWithLoneSurrogate: fc.Arbitrary<string> = fc
   .tuple(hostileText, fc.nat(), fc.constantFrom(...LONE_SURROGATES))
   .map(([text, at, surrogate]) => insertAt(text, at, `x${surrogate}x`));
 

@@ -9,7 +9,7 @@ import type { Sampler } from './sampler';
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Mirrors MAX_JSON_DEPTH of src/common/http/json-body.ts: one level more must be refused. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const BAD_REQUEST: HostileCase['expect'] = { status: 400, code: 'BAD_REQUEST', decidedBeforeAuth: true };
 

@@ -73,7 +73,7 @@ function applyPatch(objects: K8sObject[], patchFile: string, file: string): void
  * named items (containers, env, volumes, volumeMounts, ports) merge item by item on `name`, and
  * any other list is replaced.
  */
-export function strategicMerge(base: unknown, patch: unknown): unknown {
+function strategicMerge(base: unknown, patch: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(patch) && isNamedList(base) && isNamedList(patch)) {
     const merged = base.map((item) => {
       const update = patch.find((candidate) => candidate.name === item.name);
@@ -126,7 +126,7 @@ export function podSpecOf(object: K8sObject): PodSpec | undefined {
 }
 
 /** `registry/name:tag` to [`registry/name`, `tag`] (a registry port's colon is not a tag). */
-export function splitImage(image: string): [string, string | undefined] {
+function splitImage(image: string): [string, string | undefined] {
   const slash = image.lastIndexOf('/');
   const colon = image.lastIndexOf(':');
   return colon > slash ? [image.slice(0, colon), image.slice(colon + 1)] : [image, undefined];

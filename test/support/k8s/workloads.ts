@@ -1,6 +1,6 @@
 import { type K8sObject, podSpecOf } from './kustomize';
 
-export interface Probe {
+interface Probe {
   httpGet?: { path: string; port: number | string };
   periodSeconds?: number;
   failureThreshold?: number;

@@ -22,8 +22,8 @@ export const WORKER_CONNECTION = 'events-worker';
  * lock is renewed every lockDuration / 2 while a handler runs, so long handlers keep theirs, and
  * handlers are idempotent, so a re-run is safe.
  */
-export const WORKER_LOCK_DURATION_MS = 10_000;
-export const WORKER_STALLED_INTERVAL_MS = 5_000;
+const WORKER_LOCK_DURATION_MS = 10_000;
+const WORKER_STALLED_INTERVAL_MS = 5_000;
 
 /**
  * The worker side of the queue (APP_ROLE worker or all): runs the handler named by each job.

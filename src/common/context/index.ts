@@ -1,2 +1,0 @@
-export * from './request-context.service';
-export * from './request-id';
