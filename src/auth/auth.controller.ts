@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } fr
 import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
-import type { Principal } from '../common/access/principal';
+import type { AuthenticatedRequest, Principal } from '../common/access/principal';
 import { OptionalUser, Public } from '../common/decorators';
 import { AuthenticationException, ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
@@ -19,8 +19,6 @@ import { RegistrationAcceptedDto } from './dto/registration-accepted.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import type { TokenPair } from './session.service';
 import { SessionCookies } from './session-cookies';
-
-type RequestWithPrincipal = Request & { principal?: Principal };
 
 @ApiTags('auth')
 @ApiExtraModels(CookieSessionResponseDto)
@@ -138,7 +136,7 @@ export class AuthController {
   @Get('csrf')
   @ApiOperation({ summary: 'A CSRF token for cookie-mode web clients (also set as a cookie)' })
   @ApiEnvelope(CsrfTokenResponseDto)
-  csrf(@Req() request: RequestWithPrincipal, @Res({ passthrough: true }) response: Response): CsrfTokenResponseDto {
+  csrf(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response): CsrfTokenResponseDto {
     const sessionId =
       request.principal?.sessionId ?? this.auth.sessionOfRefreshToken(this.cookies.refreshTokenOf(request));
     return { csrfToken: this.cookies.issueCsrf(response, sessionId) };

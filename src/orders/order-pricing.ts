@@ -1,4 +1,5 @@
 import { BusinessRuleException, ValidationException } from '../common/errors';
+import { combineProductLines } from '../products/product-lines';
 import type { OrderableProduct } from '../products/products.service';
 import { MAX_QUANTITY_PER_LINE } from './dto/order-line.dto';
 
@@ -29,12 +30,7 @@ export interface PricedOrder {
  * A merged quantity over the per-line maximum is a validation error on the items.
  */
 export function mergeLines(lines: readonly RequestedLine[]): RequestedLine[] {
-  const merged = new Map<string, number>();
-  for (const line of lines) {
-    const id = line.productId.toLowerCase();
-    merged.set(id, (merged.get(id) ?? 0) + line.quantity);
-  }
-  const result = [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+  const result = combineProductLines(lines);
   const tooMany = result.find((line) => line.quantity > MAX_QUANTITY_PER_LINE);
   if (tooMany) {
     throw ValidationException.forField(

@@ -19,6 +19,7 @@ import type { Product } from './product.entity';
 import { ProductCache } from './product-cache';
 import { SEARCH_DESCRIPTIONS_FLAG } from './product-flags';
 import { MAX_STOCK } from './product-limits';
+import { combineProductLines, type ProductLine } from './product-lines';
 import { normalizeListQuery } from './product-list-query';
 import { ProductsMetrics, type StockOperation } from './products.metrics';
 import { type ProductChanges, ProductsRepository } from './products.repository';
@@ -35,10 +36,7 @@ export interface CreateProductInput {
 export type ProductChangesInput = Readonly<ProductChanges>;
 
 /** One line of an order, as the stock methods take it. */
-export interface StockLine {
-  readonly productId: string;
-  readonly quantity: number;
-}
+export type StockLine = ProductLine;
 
 /** What an order needs to know about a product: the price comes from here, never from the client. */
 export interface OrderableProduct {
@@ -238,17 +236,14 @@ export class ProductsService {
 
 /** One line per product (quantities summed), in id order; quantities must be positive integers. */
 function mergeStockLines(lines: readonly StockLine[]): StockLine[] {
-  const totals = new Map<string, number>();
   for (const { productId, quantity } of lines) {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) {
       throw new BusinessRuleException('Quantities must be positive integers', { productId, quantity });
     }
-    const id = productId.toLowerCase();
-    totals.set(id, (totals.get(id) ?? 0) + quantity);
   }
-  return [...totals]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([productId, quantity]) => ({ productId, quantity }));
+  return combineProductLines(lines).sort((a, b) =>
+    a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0,
+  );
 }
 
 function definedFields<T extends object>(value: T): Partial<T> {

@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+
 import type { Permission } from './permissions';
 import type { Role } from './roles';
 
@@ -20,3 +22,6 @@ export interface Principal {
   /** An API key's permissions: the caller may do at most these (and what its role allows). */
   readonly scopes?: readonly Permission[];
 }
+
+/** A request after the authentication guard: `principal` is set unless the route is public and the caller anonymous. */
+export type AuthenticatedRequest = Request & { principal?: Principal };

@@ -1,7 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 
-import type { Principal } from '../access/principal';
+import type { AuthenticatedRequest, Principal } from '../access/principal';
 
 /**
  * The caller on a @Public() route: the principal when valid credentials came with the request,
@@ -9,5 +8,5 @@ import type { Principal } from '../access/principal';
  */
 export const OptionalUser = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): Principal | undefined =>
-    ctx.switchToHttp().getRequest<Request & { principal?: Principal }>().principal,
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal,
 );

@@ -4,12 +4,10 @@ import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 
 import { AUTHENTICATOR, type Authenticator } from '../access/authenticator';
-import type { Principal } from '../access/principal';
+import type { AuthenticatedRequest, Principal } from '../access/principal';
 import { RequestContextService } from '../context/request-context.service';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticationException } from '../errors';
-
-export type AuthenticatedRequest = Request & { principal?: Principal };
 
 /**
  * Authentication is on by default: every route needs credentials unless it is @Public().

@@ -2,10 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 
 import { CsrfTokenService } from '../../platform/security/csrf-token.service';
+import type { AuthenticatedRequest } from '../access/principal';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { CsrfInvalidException } from '../errors';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie, UNSAFE_METHODS } from '../http/auth-cookies';
-import type { AuthenticatedRequest } from './authentication.guard';
 
 /**
  * Runs after authentication: an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the

@@ -4,13 +4,12 @@ import { Reflector } from '@nestjs/core';
 import { AccessControlService } from '../access/access-control.service';
 import { AccessDecisionRecorder } from '../access/access-decision.recorder';
 import { ACCESS_RULE_KEY, type AccessRule } from '../access/access-rule';
-import type { Principal } from '../access/principal';
+import type { AuthenticatedRequest, Principal } from '../access/principal';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticationException, PermissionDeniedException } from '../errors';
-import type { AuthenticatedRequest } from './authentication.guard';
 
 /**
- * Enforces @RequirePermissions / @RequireAnyPermission / @AdminOnly (method over class). Runs
+ * Enforces @RequirePermissions / @RequireAnyPermission (method over class). Runs
  * after authentication; routes without a rule only need an authenticated caller, except that an
  * API key is refused on them: a key acts with its scopes only, so a route that names none is
  * closed to keys (fail closed for routes added later without a rule).

@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
 import { QueryFailedError } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+
+import { backoffWithJitterMs } from '../../common/util/backoff';
 
 export type AfterCommitHook = () => Promise<void>;
 
@@ -15,6 +19,8 @@ export interface TransactionOptions {
 
 const AFTER_COMMIT_HOOKS = Symbol('afterCommitHooks');
 const DEFAULT_RETRIES = 3;
+/** First retry after about 25 ms, then 50, 100 …: conflicting transactions spread out quickly. */
+const RETRY_BASE_MS = 25;
 /** serialization_failure, deadlock_detected: the transaction may simply be run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
@@ -49,7 +55,7 @@ export class TransactionRunner {
       } catch (error) {
         if (attempt >= attempts || !isRetryable(error)) throw error;
         this.logger.warn({ attempt, sqlState: sqlStateOf(error) }, 'Transaction conflict; retrying');
-        await sleep(backoffMs(attempt));
+        await sleep(backoffWithJitterMs(RETRY_BASE_MS, attempt));
       }
     }
   }
@@ -98,14 +104,4 @@ function isRetryable(error: unknown): boolean {
 function sqlStateOf(error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   return (error.driverError as { code?: string }).code;
-}
-
-/** 25 ms, 50 ms, 100 ms … plus up to 50% jitter, so conflicting retries spread out. */
-function backoffMs(attempt: number): number {
-  const base = 25 * 2 ** (attempt - 1);
-  return base + Math.random() * base * 0.5;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,12 +11,10 @@ import {
 } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
-import type { Principal } from '../../common/access/principal';
+import type { AuthenticatedRequest } from '../../common/access/principal';
 import { RateLimitExceededException } from '../../common/errors';
 import { routeTemplateOf } from '../../common/http/route-template';
 import { RateLimitMetrics } from './rate-limit.metrics';
-
-type LimitedRequest = Request & { principal?: Principal };
 
 /**
  * @nestjs/throttler's guard with this API's conventions: clients are keyed by user id when
@@ -36,7 +34,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    const request = req as unknown as LimitedRequest;
+    const request = req as unknown as AuthenticatedRequest;
     return Promise.resolve(request.principal ? `user:${request.principal.userId}` : `ip:${request.ip ?? 'unknown'}`);
   }
 

@@ -16,9 +16,3 @@ export interface EventTransport {
 }
 
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
-
-/** Exponential backoff with up to 50% jitter: base, 2×base, 4×base… */
-export function retryDelayMs(baseMs: number, attempt: number): number {
-  const delay = baseMs * 2 ** (attempt - 1);
-  return delay + Math.random() * delay * 0.5;
-}

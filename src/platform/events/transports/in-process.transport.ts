@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
+import { backoffWithJitterMs } from '../../../common/util/backoff';
 import type { AllConfig } from '../../../config';
 import type { DomainEvent } from '../domain-event';
 import { EventHandlerRegistry, type RegisteredHandler } from '../event-handler.registry';
 import { HandlerRunner } from '../handler-runner';
-import { type EventTransport, retryDelayMs } from './event-transport';
+import type { EventTransport } from './event-transport';
 
 /**
  * Handlers run in this process (no Redis). Each (event, handler) pair is retried with backoff on
@@ -56,7 +59,7 @@ export class InProcessTransport implements EventTransport {
         return;
       } catch (error) {
         if (attempt >= maxAttempts) return this.runner.deadLetter(event, handler, error, attempt);
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(this.retryBaseMs, attempt)));
+        await sleep(backoffWithJitterMs(this.retryBaseMs, attempt));
       }
     }
   }
