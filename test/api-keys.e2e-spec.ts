@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Role } from '../src/common/access/roles';
 import { createTestApp, type TestApp } from './support/test-app';
 import { bearer, createUserWithRole, loginAs, registerUser } from './support/users';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('API keys', () => {
   let sut: TestApp;

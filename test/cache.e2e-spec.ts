@@ -1,10 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { CacheService } from '../src/platform/cache';
 import { metricValue } from './support/metrics';
 import { PrivateRedis, redisServerAvailable } from './support/private-redis';
 import { waitForCache } from './support/products';
 import { createTestApp, type TestApp } from './support/test-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The behaviour every backend must have; run against memory and, when available, Redis. */
 function describeCacheBehaviour(backend: 'memory' | 'redis', env: () => Record<string, string>): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { EventDeliveriesRepository, OutboxDispatcher } from '../src/platform/events';
 import { EventHandlerRegistry } from '../src/platform/events/event-handler.registry';
@@ -64,7 +65,7 @@ describe(`Domain events with ${transport}`, () => {
 
   it('neither stores nor delivers an event whose transaction rolled back', async () => {
     await sut.http().post('/api/v1/event-probe/rolled-back').send({ n: 404 }).expect(500);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
 
     expect(recorder.seen.some((event) => event.payload.n === 404)).toBe(false);
     const rows = await sut.dataSource.query<unknown[]>(`SELECT id FROM outbox_events WHERE payload->>'n' = '404'`);

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { PingModule } from './support/fixtures/ping.module';
 import { SlowModule } from './support/fixtures/slow.module';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -30,7 +32,7 @@ describe('The request pipeline', () => {
 
   it('rolls back the unit of work of a request that timed out, instead of committing it later', async () => {
     await sut.http().post('/api/v1/slow/write').send({ n: 31337 }).expect(503);
-    await new Promise((resolve) => setTimeout(resolve, 1700));
+    await sleep(1700);
 
     const rows = await sut.dataSource.query<unknown[]>(`SELECT id FROM outbox_events WHERE payload->>'n' = '31337'`);
     expect(rows).toHaveLength(0);

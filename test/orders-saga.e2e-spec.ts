@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Role } from '../src/common/access/roles';
 import { eventually } from './support/eventually';
 import { metricValue } from './support/metrics';
@@ -92,7 +94,7 @@ describe('The order saga', () => {
 
     expect(cancels.every((response) => response.status === 200)).toBe(true);
     expect(settled.every((order) => order.status === 'cancelled')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(await stockOf(sut, product.id)).toBe(100);
   });
 
@@ -179,7 +181,7 @@ describe('The order saga while the payment provider is down', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await metricValue(sut.app, 'circuit_breaker_state', { circuit: 'payment' })).toBe(2);
 
-    await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_MS + 100));
+    await sleep(HALF_OPEN_MS + 100);
     const recovered = (await placeOrder(sut, customer, [{ productId: product.id, quantity: 1 }], 'tok_ok').expect(201))
       .body.data;
     expect(await settledOrder(sut, customer, recovered.id)).toEqual(expect.objectContaining({ status: 'completed' }));

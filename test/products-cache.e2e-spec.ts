@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Role } from '../src/common/access/roles';
 import { ProductsService } from '../src/products/products.service';
 import { metricValue } from './support/metrics';
@@ -231,7 +233,7 @@ async function expectCachingResumes(sut: TestApp, id: string, hitCount: () => Pr
     const before = await hitCount();
     await sut.http().get(`${PRODUCTS}/${id}`).expect(200);
     if ((await hitCount()) === before + 1) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error('caching did not resume after Redis came back');
 }

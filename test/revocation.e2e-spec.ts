@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Redis } from 'ioredis';
 
 import { metricValue } from './support/metrics';
@@ -5,7 +7,6 @@ import { PrivateRedis, redisServerAvailable } from './support/private-redis';
 import { createTestApp, type TestApp } from './support/test-app';
 import { bearer, loginPair, registerUser, type SessionTokens } from './support/users';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sessionOf = (accessToken: string): string =>
   (JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as { fam: string }).fam;
 

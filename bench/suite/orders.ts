@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { startBaseline } from './apps';
 import { ORDER_PATH, type PairResult, type SuiteContext } from './context';
 import { BARE_SCHEMA, HOT_PRODUCTS, HOT_STOCK, setHotStock, stockLedger } from './fixtures';
@@ -130,5 +132,5 @@ async function verify(
 }
 
 function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return sleep(SETTLE_MS);
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { CpuPlacement } from './machine';
 
@@ -84,7 +85,7 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, timeoutMs: n
       () => false,
     );
     if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    await sleep(READY_POLL_MS);
   }
   throw new Error(`not ready within ${timeoutMs} ms`);
 }

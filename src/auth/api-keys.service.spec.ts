@@ -1,8 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
 
+import {
+  type CacheMock,
+  compileUnit,
+  newAccessRecorderMock,
+  newAuditMock,
+  newCacheMock,
+} from '../../test/support/unit';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { AccessControlService } from '../common/access/access-control.service';
@@ -17,7 +21,6 @@ import {
   ValidationException,
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { EventBus } from '../platform/events';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { UsersService } from '../users/users.service';
@@ -35,7 +38,7 @@ describe(ApiKeysService.name, () => {
   let keys: Record<string, jest.Mock>;
   let users: { findActiveById: jest.Mock };
   let audit: { record: jest.Mock };
-  let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let cache: CacheMock;
 
   beforeEach(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
@@ -54,33 +57,20 @@ describe(ApiKeysService.name, () => {
       touchLastUsed: jest.fn().mockResolvedValue(undefined),
     };
     users = { findActiveById: jest.fn().mockResolvedValue({ id: USER_ID, role: Role.Staff, tokenVersion: 0 }) };
-    audit = { record: jest.fn().mockResolvedValue(undefined) };
-    cache = {
-      getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
-      invalidateTags: jest.fn().mockResolvedValue(undefined),
-    };
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        ApiKeysService,
-        AccessControlService,
-        TransactionRunner,
-        { provide: AccessDecisionRecorder, useValue: { allowed: jest.fn(), denied: jest.fn() } },
-        { provide: ApiKeysRepository, useValue: keys },
-        { provide: UsersService, useValue: users },
-        { provide: AuditService, useValue: audit },
-        { provide: CacheService, useValue: cache },
-        { provide: EventBus, useValue: { signal: jest.fn() } },
-        AuthMetrics,
-        MetricsRegistry,
-      ],
-    }).compile();
+    audit = newAuditMock();
+    cache = newCacheMock();
+    const moduleRef = await compileUnit([
+      ApiKeysService,
+      AccessControlService,
+      { provide: AccessDecisionRecorder, useValue: newAccessRecorderMock() },
+      { provide: ApiKeysRepository, useValue: keys },
+      { provide: UsersService, useValue: users },
+      { provide: AuditService, useValue: audit },
+      { provide: CacheService, useValue: cache },
+      { provide: EventBus, useValue: { signal: jest.fn() } },
+      AuthMetrics,
+      MetricsRegistry,
+    ]);
     sut = moduleRef.get(ApiKeysService);
   });
 

@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter, TransactionHost } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
+import { TransactionHost } from '@nestjs-cls/transactional';
 
+import { compileUnit, newAuditMock } from '../../test/support/unit';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import type { Principal } from '../common/access/principal';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { EventBus } from '../platform/events';
 import { UsersService } from '../users/users.service';
 import { AuthMetrics } from './auth.metrics';
@@ -50,25 +48,15 @@ describe(AuthService.name, () => {
       revokeAccessToken: jest.fn().mockResolvedValue(undefined),
       sessionOfRefreshToken: jest.fn().mockReturnValue(null),
     };
-    audit = { record: jest.fn().mockResolvedValue(undefined) };
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        AuthService,
-        TransactionRunner,
-        { provide: UsersService, useValue: users },
-        { provide: SessionService, useValue: sessions },
-        { provide: AuditService, useValue: audit },
-        { provide: AuthMetrics, useValue: { logins: { inc: jest.fn() } } },
-        { provide: EventBus, useValue: events },
-      ],
-    }).compile();
+    audit = newAuditMock();
+    const moduleRef = await compileUnit([
+      AuthService,
+      { provide: UsersService, useValue: users },
+      { provide: SessionService, useValue: sessions },
+      { provide: AuditService, useValue: audit },
+      { provide: AuthMetrics, useValue: { logins: { inc: jest.fn() } } },
+      { provide: EventBus, useValue: events },
+    ]);
     sut = moduleRef.get(AuthService);
     txHost = moduleRef.get(TransactionHost);
   });

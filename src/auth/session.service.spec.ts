@@ -1,12 +1,8 @@
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
-
+import { compileUnit, newAuditMock } from '../../test/support/unit';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { Role } from '../common/access/roles';
 import { AuthenticationException } from '../common/errors';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { EventBus } from '../platform/events';
 import { REVOCATION_STORE, RevocationStoreUnavailableError } from '../platform/security/revocation-store';
 import { UsersService } from '../users/users.service';
@@ -52,33 +48,23 @@ describe(SessionService.name, () => {
       familiesRevokedSince: jest.fn().mockResolvedValue([]),
     };
     users = { findActiveById: jest.fn().mockResolvedValue(USER) };
-    audit = { record: jest.fn().mockResolvedValue(undefined) };
+    audit = newAuditMock();
     revocations = {
       revoke: jest.fn().mockResolvedValue(undefined),
       isAnyRevoked: jest.fn().mockResolvedValue(false),
       seed: jest.fn().mockResolvedValue(undefined),
     };
     metrics = { refreshes: { inc: jest.fn() }, revocationFallbacks: { inc: jest.fn() } };
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        SessionService,
-        TransactionRunner,
-        { provide: TokenService, useValue: tokens },
-        { provide: RefreshTokensRepository, useValue: ledger },
-        { provide: UsersService, useValue: users },
-        { provide: AuditService, useValue: audit },
-        { provide: AuthMetrics, useValue: metrics },
-        { provide: REVOCATION_STORE, useValue: revocations },
-        { provide: EventBus, useValue: { signal: jest.fn() } },
-      ],
-    }).compile();
+    const moduleRef = await compileUnit([
+      SessionService,
+      { provide: TokenService, useValue: tokens },
+      { provide: RefreshTokensRepository, useValue: ledger },
+      { provide: UsersService, useValue: users },
+      { provide: AuditService, useValue: audit },
+      { provide: AuthMetrics, useValue: metrics },
+      { provide: REVOCATION_STORE, useValue: revocations },
+      { provide: EventBus, useValue: { signal: jest.fn() } },
+    ]);
     sut = moduleRef.get(SessionService);
   });
 

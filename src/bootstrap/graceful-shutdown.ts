@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -39,7 +41,7 @@ export function shutDownGracefullyOnSignals(app: INestApplication): void {
 
     logger.log({ signal, drainMs: config.shutdownDrainMs }, 'Shutting down: not ready any more, draining');
     const intakeStopped = coordinator.beginShutdown();
-    await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    await sleep(config.shutdownDrainMs);
     await intakeStopped;
     await app.close();
     for (const name of SIGNALS) process.removeListener(name, onSignal);

@@ -1,10 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
 
+import { type CacheMock, compileUnit, newCacheMock } from '../../test/support/unit';
 import { CacheService } from '../platform/cache';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { FEATURE_FLAGS_TAG, FeatureFlagCache } from './feature-flag-cache';
 import { FeatureFlagsMetrics } from './feature-flags.metrics';
@@ -16,34 +13,21 @@ const rule = (key: string, enabled = true): FlagRule => ({ key, enabled, percent
 describe(FeatureFlagCache.name, () => {
   let sut: FeatureFlagCache;
   let rules: jest.Mock<Promise<FlagRule[]>, []>;
-  let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let cache: CacheMock;
   let metrics: FeatureFlagsMetrics;
   let warn: jest.SpyInstance;
 
   beforeEach(async () => {
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     rules = jest.fn().mockResolvedValue([rule('a.flag')]);
-    cache = {
-      getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
-      invalidateTags: jest.fn().mockResolvedValue(undefined),
-    };
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        FeatureFlagCache,
-        TransactionRunner,
-        FeatureFlagsMetrics,
-        MetricsRegistry,
-        { provide: FeatureFlagsRepository, useValue: { findAllRules: rules } },
-        { provide: CacheService, useValue: cache },
-      ],
-    }).compile();
+    cache = newCacheMock();
+    const moduleRef = await compileUnit([
+      FeatureFlagCache,
+      FeatureFlagsMetrics,
+      MetricsRegistry,
+      { provide: FeatureFlagsRepository, useValue: { findAllRules: rules } },
+      { provide: CacheService, useValue: cache },
+    ]);
     sut = moduleRef.get(FeatureFlagCache);
     metrics = moduleRef.get(FeatureFlagsMetrics);
   });

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter, TransactionHost } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
+import { TransactionHost } from '@nestjs-cls/transactional';
 
+import { type CacheMock, compileUnit, newAccessRecorderMock, newCacheMock } from '../../test/support/unit';
 import { AccessControlService } from '../common/access/access-control.service';
 import { AccessDecisionRecorder } from '../common/access/access-decision.recorder';
 import type { Principal } from '../common/access/principal';
@@ -16,7 +15,6 @@ import {
 } from '../common/errors';
 import { FeatureFlagsService } from '../feature-flags/feature-flags.service';
 import { CacheService } from '../platform/cache';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PriceChangePolicy } from './price-change.policy';
 import type { Product } from './product.entity';
@@ -60,7 +58,7 @@ type Repository = jest.Mocked<Pick<ProductsRepository, keyof ProductsRepository>
 describe(ProductsService.name, () => {
   let sut: ProductsService;
   let products: Repository;
-  let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let cache: CacheMock;
   let flags: { isEnabled: jest.Mock };
   let txHost: TransactionHost;
   let metrics: ProductsMetrics;
@@ -85,39 +83,27 @@ describe(ProductsService.name, () => {
       returnStock: jest.fn().mockResolvedValue(9),
       currentStock: jest.fn().mockResolvedValue(1),
     };
-    cache = {
-      getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
-      invalidateTags: jest.fn(() => {
-        invalidatedInTransaction.push(txHost.isTransactionActive());
-        return Promise.resolve();
-      }),
-    };
+    cache = newCacheMock();
+    cache.invalidateTags.mockImplementation(() => {
+      invalidatedInTransaction.push(txHost.isTransactionActive());
+      return Promise.resolve();
+    });
 
     flags = { isEnabled: jest.fn().mockResolvedValue(false) };
 
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        ProductsService,
-        ProductCache,
-        TransactionRunner,
-        AccessControlService,
-        // Access decisions are counted and logged by the recorder; not the subject of these specs.
-        { provide: AccessDecisionRecorder, useValue: { allowed: jest.fn(), denied: jest.fn() } },
-        PriceChangePolicy,
-        ProductsMetrics,
-        MetricsRegistry,
-        { provide: ProductsRepository, useValue: products },
-        { provide: CacheService, useValue: cache },
-        { provide: FeatureFlagsService, useValue: flags },
-      ],
-    }).compile();
+    const moduleRef = await compileUnit([
+      ProductsService,
+      ProductCache,
+      AccessControlService,
+      // Access decisions are counted and logged by the recorder; not the subject of these specs.
+      { provide: AccessDecisionRecorder, useValue: newAccessRecorderMock() },
+      PriceChangePolicy,
+      ProductsMetrics,
+      MetricsRegistry,
+      { provide: ProductsRepository, useValue: products },
+      { provide: CacheService, useValue: cache },
+      { provide: FeatureFlagsService, useValue: flags },
+    ]);
     sut = moduleRef.get(ProductsService);
     txHost = moduleRef.get(TransactionHost);
     metrics = moduleRef.get(ProductsMetrics);
@@ -161,7 +147,7 @@ describe(ProductsService.name, () => {
   });
 
   describe('the products.search-descriptions flag', () => {
-    const listKey = () => (cache.getOrSet.mock.calls.at(-1) as [string])[0];
+    const listKey = () => cache.getOrSet.mock.calls.at(-1)?.[0];
 
     it('searches descriptions, under a cache key of its own, for a caller who has the flag', async () => {
       await sut.list({ q: 'mug' }, STAFF_ID);

@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
 
+import { compileUnit, newAuditMock } from '../../test/support/unit';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { AccessControlService } from '../common/access/access-control.service';
@@ -10,7 +8,6 @@ import { AccessDecisionRecorder } from '../common/access/access-decision.recorde
 import type { Principal } from '../common/access/principal';
 import { Role } from '../common/access/roles';
 import { OperationNotAllowedException, PermissionDeniedException, ResourceNotFoundException } from '../common/errors';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -45,26 +42,16 @@ describe(UsersAdminService.name, () => {
       getById: jest.fn().mockResolvedValue({ id: TARGET_ID }),
       forgetAuthState: jest.fn().mockResolvedValue(undefined),
     };
-    audit = { record: jest.fn().mockResolvedValue(undefined) };
+    audit = newAuditMock();
     denied = jest.fn();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        UsersAdminService,
-        AccessControlService,
-        TransactionRunner,
-        { provide: AccessDecisionRecorder, useValue: { allowed: jest.fn(), denied } },
-        { provide: UsersRepository, useValue: users },
-        { provide: UsersService, useValue: accounts },
-        { provide: AuditService, useValue: audit },
-      ],
-    }).compile();
+    const moduleRef = await compileUnit([
+      UsersAdminService,
+      AccessControlService,
+      { provide: AccessDecisionRecorder, useValue: { allowed: jest.fn(), denied } },
+      { provide: UsersRepository, useValue: users },
+      { provide: UsersService, useValue: accounts },
+      { provide: AuditService, useValue: audit },
+    ]);
     sut = moduleRef.get(UsersAdminService);
   });
 

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ClsPluginTransactional, NoOpTransactionalAdapter, TransactionHost } from '@nestjs-cls/transactional';
-import { ClsModule } from 'nestjs-cls';
+import { TransactionHost } from '@nestjs-cls/transactional';
 
+import { type CacheMock, compileUnit, newAuditMock, newCacheMock } from '../../test/support/unit';
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
 import { Role } from '../common/access/roles';
@@ -13,7 +12,6 @@ import {
   ValidationException,
 } from '../common/errors';
 import { CacheService } from '../platform/cache';
-import { TransactionRunner } from '../platform/database/transaction-runner';
 import { EventBus } from '../platform/events';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PasswordHasher } from '../platform/security';
@@ -72,7 +70,7 @@ describe(UsersService.name, () => {
     >
   >;
   let passwords: jest.Mocked<Pick<PasswordHasher, 'hash' | 'verify'>>;
-  let cache: { getOrSet: jest.Mock; invalidateTags: jest.Mock };
+  let cache: CacheMock;
   let audit: { record: jest.Mock };
   let txHost: TransactionHost;
   let metrics: MetricsRegistry;
@@ -105,34 +103,19 @@ describe(UsersService.name, () => {
         Promise.resolve(hash === `hash:${password}`),
       ),
     };
-    // The cache always misses here: the loader runs, as it would on a cold cache.
-    cache = {
-      getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
-      invalidateTags: jest.fn().mockResolvedValue(undefined),
-    };
-    audit = { record: jest.fn().mockResolvedValue(undefined) };
+    cache = newCacheMock();
+    audit = newAuditMock();
 
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        // The library's test setup: transactions run for real, against a no-op adapter.
-        ClsModule.forRoot({
-          plugins: [
-            new ClsPluginTransactional({ adapter: new NoOpTransactionalAdapter({ tx: {}, disableWarning: true }) }),
-          ],
-        }),
-      ],
-      providers: [
-        UsersService,
-        TransactionRunner,
-        { provide: UsersRepository, useValue: users },
-        { provide: PasswordHasher, useValue: passwords },
-        { provide: CacheService, useValue: cache },
-        { provide: AuditService, useValue: audit },
-        { provide: EventBus, useValue: events },
-        UsersMetrics,
-        MetricsRegistry,
-      ],
-    }).compile();
+    const moduleRef = await compileUnit([
+      UsersService,
+      { provide: UsersRepository, useValue: users },
+      { provide: PasswordHasher, useValue: passwords },
+      { provide: CacheService, useValue: cache },
+      { provide: AuditService, useValue: audit },
+      { provide: EventBus, useValue: events },
+      UsersMetrics,
+      MetricsRegistry,
+    ]);
     sut = moduleRef.get(UsersService);
     metrics = moduleRef.get(MetricsRegistry);
     txHost = moduleRef.get(TransactionHost);

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { FLAG_LOCAL_TTL_MS } from '../../src/feature-flags/feature-flag-cache';
 import type { AppProcess } from '../support/app-process';
 import { call, scrapeSum } from '../support/http-client';
@@ -46,7 +48,7 @@ describeWithServices('feature-flags replicas e2e')(
       for (let polls = 1; ; polls += 1) {
         if ((await flagOnB()) === expected) return { delayMs: Date.now() - since, polls };
         if (Date.now() - since > 10_000) throw new Error(`B still does not report ${FLAG}=${expected} after 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await sleep(POLL_MS);
       }
     };
 
@@ -65,7 +67,7 @@ describeWithServices('feature-flags replicas e2e')(
       for (let round = 1; round <= ROUNDS; round += 1) {
         const enabled = round % 2 === 1;
         // Change at a random point of B's refresh cycle, so the rounds sample the whole window.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * FLAG_LOCAL_TTL_MS));
+        await sleep(Math.random() * FLAG_LOCAL_TTL_MS);
         const changed = await call(a, 'PUT', `/api/v1/admin/feature-flags/${FLAG}`, {
           token: admin,
           body: { enabled, description: 'Propagation probe' },

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Queue } from 'bullmq';
 import type pg from 'pg';
 
@@ -104,7 +106,7 @@ describeWithServices('graceful shutdown e2e')('Graceful shutdown on SIGTERM', ()
     const lateOrder = await placeOrder(app, customer, orderedProduct);
     expect(lateOrder.status).toBe(201);
 
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+    await sleep(DRAIN_MS);
     expect(app.child.exitCode).toBeNull();
     await locker.query('COMMIT');
 

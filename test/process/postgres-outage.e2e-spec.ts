@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type pg from 'pg';
 
 import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
@@ -11,7 +13,6 @@ import {
   customerToken,
   describeWithServices,
   placeOrder,
-  sleep,
   stockOf,
 } from '../support/process-fixtures';
 import { TcpProxy } from '../support/tcp-proxy';

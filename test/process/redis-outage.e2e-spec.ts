@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 
@@ -14,7 +16,6 @@ import {
   describeWithServices,
   orderStatuses,
   placeOrder,
-  sleep,
   stockOf,
 } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

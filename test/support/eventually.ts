@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
@@ -13,7 +14,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`${what} not reached within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
 }

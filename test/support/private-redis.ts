@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Redis } from 'ioredis';
 
@@ -86,7 +87,7 @@ async function waitForPing(url: string): Promise<void> {
       await client.connect();
       if ((await client.ping()) === 'PONG') return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     } finally {
       client.disconnect();
     }

@@ -96,5 +96,3 @@ export async function handledCount(db: pg.Client, handler: string, orderIds: rea
   );
   return Number(rows[0].n);
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { type Role } from '../../src/common/access/roles';
 import { CacheService } from '../../src/platform/cache';
@@ -48,7 +49,7 @@ export async function waitForCache(sut: TestApp, timeoutMs = 10_000): Promise<vo
     const key = `probe:ready:${Date.now()}`;
     await cache.getOrSet(key, async () => 'stored');
     if ((await cache.getOrSet(key, async () => 'not stored')) === 'stored') return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error('cache backend did not become available');
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Logger } from '@nestjs/common';
 import type { PinoLogger } from 'nestjs-pino';
 import { type DataSource, MigrationExecutor } from 'typeorm';
@@ -59,7 +61,7 @@ export async function waitForMigrations(
     `${pending.length} migration(s) pending and DATABASE_MIGRATIONS_RUN=false: waiting for the migration job`,
   );
   while (pending.length > 0) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
     pending = await pendingMigrations(dataSource);
   }
   logger.info('Migrations applied elsewhere; starting');

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { ShutdownCoordinator } from './shutdown-coordinator';
 
 describe(ShutdownCoordinator.name, () => {
@@ -26,7 +28,7 @@ describe(ShutdownCoordinator.name, () => {
     const finished: string[] = [];
     sut.registerIntake('fast', async () => void finished.push('fast'));
     sut.registerIntake('slow', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       finished.push('slow');
     });
 

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { DataSource } from 'typeorm';
 
 /** Row count and an order-independent checksum of every row, per table. */
@@ -42,7 +44,7 @@ export async function settledSnapshot(dataSource: DataSource, timeoutMs = 15_000
   const deadline = Date.now() + timeoutMs;
   let previous = await snapshotTables(dataSource);
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     const current = await snapshotTables(dataSource);
     if (changedTables(previous, current).length === 0) return current;
     if (Date.now() > deadline) throw new Error(`tables kept changing: ${changedTables(previous, current).join('; ')}`);
