@@ -36,7 +36,9 @@ export class AppValidationPipe extends ValidationPipe {
       stopAtFirstError: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
-      validationError: { target: false, value: false },
+      // The value is kept only so the mapper can tell a missing field from a wrong one; no value
+      // reaches the response (toFieldErrors reads it, never copies it).
+      validationError: { target: false, value: true },
       exceptionFactory: (errors) => new UnlocatedValidationErrors(errors),
     });
   }

@@ -36,7 +36,7 @@ function errorsOf(plain: object): ValidationError[] {
     whitelist: true,
     forbidNonWhitelisted: true,
     stopAtFirstError: true,
-    validationError: { target: false, value: false },
+    validationError: { target: false, value: true },
   });
 }
 
@@ -51,6 +51,24 @@ describe(toFieldErrors.name, () => {
     const result = sut(errorsOf({ customer: 42, items: [] }), 'body');
 
     expect(result).toEqual([{ loc: ['body', 'customer'], msg: 'must be a string', type: 'invalid.isString' }]);
+  });
+
+  it('says a missing field is required, instead of the first rule it fails', () => {
+    const result = sut(errorsOf({ items: [{}] }), 'body');
+
+    expect(result).toEqual([
+      { loc: ['body', 'customer'], msg: 'is required', type: 'missing' },
+      { loc: ['body', 'items', 0, 'quantity'], msg: 'is required', type: 'missing' },
+    ]);
+  });
+
+  it('reports the broken rule, never the value, for a field that is present', () => {
+    const result = sut(errorsOf({ customer: 'secret-value', items: [{ quantity: 0 }] }), 'body');
+
+    expect(JSON.stringify(result)).not.toContain('secret-value');
+    expect(result).toEqual([
+      { loc: ['body', 'items', 0, 'quantity'], msg: 'must not be less than 1', type: 'invalid.min' },
+    ]);
   });
 
   it('locates a property of a nested array element with a numeric index', () => {

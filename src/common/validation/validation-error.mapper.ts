@@ -13,6 +13,12 @@ export function toFieldErrors(
 ): FieldError[] {
   return errors.flatMap((error) => {
     const path = error.property === undefined ? parentPath : [...parentPath, asPathSegment(error.property)];
+    // A required field that is absent fails every rule it has ("must be a string", "must be
+    // shorter than …"); what is wrong is only that it is missing. (`value` is there when the
+    // validator was asked to keep values, as the app's pipe is.)
+    if ('value' in error && error.value === undefined && error.property !== undefined && error.constraints) {
+      return [{ loc: [location, ...path], msg: 'is required', type: 'missing' }];
+    }
     const own = Object.entries(error.constraints ?? {}).map(([type, msg]) => ({
       loc: [location, ...path],
       msg: humanize(msg, error.property),

@@ -26,8 +26,8 @@ export interface HandlerMetadata {
 /**
  * Marks a provider method as a handler of one event type:
  *
- *   @OnDomainEvent(OrderCreated)
- *   async reserveStock(event: DomainEvent<OrderCreatedPayload>) { … }
+ *   @OnDomainEvent(PaymentSucceeded)
+ *   async completeOrder(event: DomainEvent<PaymentSucceededPayload>) { … }
  *
  * Handlers must be idempotent: an event can be delivered more than once.
  */
