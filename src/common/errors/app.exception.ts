@@ -30,3 +30,11 @@ export abstract class AppException extends Error {
     return {};
   }
 }
+
+/**
+ * "an order", "a user": the indefinite article of a resource name, by its first letter. A "u"
+ * takes "a" because the resource names that start with one (user) are sounded "you".
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}

@@ -1,4 +1,4 @@
-import { AppException, type ErrorDetails } from './app.exception';
+import { AppException, type ErrorDetails, withArticle } from './app.exception';
 import { ErrorCode } from './error-code';
 
 /** One failed rule, located the way clients expect: ["body", "email"], ["query", "page"], ... */
@@ -53,6 +53,10 @@ export class ResourceAlreadyExistsException extends AppException {
   readonly code = ErrorCode.ResourceAlreadyExists;
 
   constructor(resourceType: string, field: string) {
-    super(`A ${resourceType.toLowerCase()} with this ${field} already exists`, { resourceType, field });
+    const subject = withArticle(resourceType.toLowerCase());
+    super(`${subject.charAt(0).toUpperCase()}${subject.slice(1)} with this ${field} already exists`, {
+      resourceType,
+      field,
+    });
   }
 }

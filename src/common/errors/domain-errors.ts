@@ -1,4 +1,4 @@
-import { AppException, type ErrorDetails } from './app.exception';
+import { AppException, type ErrorDetails, withArticle } from './app.exception';
 import { ErrorCode } from './error-code';
 
 export class BusinessRuleException extends AppException {
@@ -13,7 +13,7 @@ export class InvalidStateException extends AppException {
   readonly code = ErrorCode.InvalidState;
 
   constructor(resourceType: string, currentState: string, attempted: string) {
-    super(`Cannot ${attempted} a ${resourceType.toLowerCase()} that is ${currentState}`, {
+    super(`Cannot ${attempted} ${withArticle(resourceType.toLowerCase())} that is ${currentState}`, {
       resourceType,
       currentState,
       attempted,
