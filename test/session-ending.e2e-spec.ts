@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Response } from 'supertest';
 
 import { createTestApp, type TestApp } from './support/test-app';
@@ -135,9 +137,9 @@ describe('Ending sessions', () => {
       pair = rotated.body.data as typeof pair;
       expect(claimsOf(pair.refreshToken).exp).toBeLessThanOrEqual(sessionEnd);
       expect(claimsOf(pair.accessToken).exp).toBeLessThanOrEqual(sessionEnd);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await sleep(1_500);
     }
-    await new Promise((resolve) => setTimeout(resolve, (sessionEnd + 1 - Date.now() / 1000) * 1000));
+    await sleep((sessionEnd + 1 - Date.now() / 1000) * 1000);
 
     await refresh(pair.refreshToken).expect(401);
     await me(pair.accessToken).expect(401);

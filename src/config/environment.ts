@@ -59,7 +59,7 @@ const SIZE = /^\d+(b|kb|mb)$/i;
 export const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
 const STRIPE_SECRET_KEY = /^(sk|rk)_(live|test)_[A-Za-z0-9]{8,}$/;
 
-export const PAYMENT_PROVIDERS = ['stripe', 'stand-in'] as const;
+const PAYMENT_PROVIDERS = ['stripe', 'stand-in'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
 /**

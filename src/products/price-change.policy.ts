@@ -7,7 +7,7 @@ import { PermissionDeniedException } from '../common/errors';
 import type { Product } from './product.entity';
 
 /** A price may move by this much (either way, relative to the reference price) without `products:admin`. */
-export const MAX_UNPRIVILEGED_PRICE_CHANGE_PERCENT = 20;
+const MAX_UNPRIVILEGED_PRICE_CHANGE_PERCENT = 20;
 
 /** The prices the rule reads: the current one and the reference an admin (or creation) set. */
 export type PricedProduct = Pick<Product, 'priceCents' | 'referencePriceCents'>;
