@@ -9,11 +9,19 @@
  * Jest's CommonJS loader. See docs/decisions/0002-commonjs-and-jest.md.
  */
 /** Packages that ship ES modules only, or CommonJS that loads code with dynamic import(). */
-const TRANSFORMED_PACKAGES = ['@nestjs', '@electric-sql', 'cockatiel', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras'];
+const TRANSFORMED_PACKAGES = [
+  '@nestjs',
+  '@electric-sql',
+  'cockatiel',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+];
 
 const shared = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'wasm', 'data'],
-  testEnvironment: 'node',
   transform: {
     // SWC with the settings of .swcrc (the ones `nest build` compiles with); type-checking is `npm run typecheck`.
     '^.+\\.ts$': '@swc/jest',
@@ -32,6 +40,9 @@ const shared = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${TRANSFORMED_PACKAGES.join('|')})/)`],
+  // Log lines of passing tests are kept out of the output; a failing test prints its own.
+  testEnvironment: '<rootDir>/test/support/captured-logs.environment.cjs',
+  setupFiles: ['<rootDir>/test/support/capture-logs.ts'],
 };
 
 const e2e = {
@@ -39,13 +50,18 @@ const e2e = {
   rootDir: '.',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  setupFiles: [...shared.setupFiles, '<rootDir>/test/support/setup-env.ts'],
 };
 
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...e2e, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/test/process/'] },
+    {
+      ...e2e,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/test/process/'],
+    },
     // Suites that run the built app as separate processes (start-up, several replicas, faults).
     // `npm test` runs them on their own, one at a time, so their timings are not skewed by other suites.
     { ...e2e, displayName: 'process', testMatch: ['<rootDir>/test/process/**/*.e2e-spec.ts'] },
