@@ -11,6 +11,7 @@
 /** Packages that ship ES modules only, or CommonJS that loads code with dynamic import(). */
 const TRANSFORMED_PACKAGES = [
   '@nestjs',
+  '@apidevtools',
   '@electric-sql',
   'cockatiel',
   'file-type',

@@ -1,12 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 
 import { AuthenticationException } from '../common/errors';
 import type { AppConfig } from '../config';
 import { StaticBearerToken } from '../platform/security/static-bearer-token';
-
-const API_KEY_SECURITY = 'api-key';
+import { buildOpenApiDocument } from './openapi/document';
 
 const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 
@@ -18,18 +17,7 @@ const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 export function setupSwagger(app: INestApplication, access: Pick<AppConfig, 'isProduction' | 'docsBearerToken'>): void {
   if (access.isProduction && access.docsBearerToken === undefined) return;
   if (access.docsBearerToken !== undefined) app.use(requireDocsToken(new StaticBearerToken(access.docsBearerToken)));
-  const config = new DocumentBuilder()
-    .setTitle('Commerce API')
-    .setDescription(
-      'REST API for web and mobile clients. Responses use the `{ success, data, meta? }` envelope; ' +
-        'errors use `{ success: false, error: { code, message, details? }, requestId }`.',
-    )
-    .setVersion('1.0')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SECURITY)
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
 }
 
 function requireDocsToken(token: StaticBearerToken) {

@@ -4,13 +4,17 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/bootstrap/configure-app';
+import { buildOpenApiDocument } from '../../src/bootstrap/openapi/document';
 import { type Environment, NodeEnvironment, validateEnvironment } from '../../src/config';
 import { LOG_DESTINATION } from '../../src/platform/logging/logging.module';
+import { checkedAgent } from './contract/checked-agent';
+import { contractFor } from './contract/contract-registry';
+import type { OpenApiContract } from './contract/openapi-contract';
 import type { LogCapture } from './log-capture';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -27,8 +31,10 @@ export interface TestApp {
   readonly app: NestExpressApplication;
   readonly env: Environment;
   readonly dataSource: DataSource;
-  /** A supertest agent bound to the app's HTTP server. */
+  /** A supertest agent bound to the app's HTTP server; every answer is checked against the OpenAPI document. */
   http(): supertest.Agent;
+  /** The app's OpenAPI document, compiled for checking exchanges. */
+  readonly contract: OpenApiContract;
   close(): Promise<void>;
 }
 
@@ -56,11 +62,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   try {
     const app = await buildApp(env, options);
+    const contract = await contractFor(buildOpenApiDocument(app));
     return {
       app,
       env,
+      contract,
       dataSource: app.get(DataSource),
-      http: () => supertest.agent(app.getHttpServer()),
+      http: () => checkedAgent(app.getHttpServer(), contract),
       close: () => closeApp(app, env, database),
     };
   } catch (error) {
