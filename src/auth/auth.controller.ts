@@ -55,7 +55,7 @@ export class AuthController {
     description:
       'With `?mode=cookie` the tokens are set as httpOnly cookies and the body is a CookieSessionResponseDto.',
   })
-  @ApiEnvelope(TokenResponseDto)
+  @ApiEnvelope([TokenResponseDto, CookieSessionResponseDto])
   @ApiErrors(ErrorCode.ValidationError, ErrorCode.AuthenticationError, ErrorCode.RateLimitExceeded)
   async login(
     @Body() body: LoginDto,
@@ -77,7 +77,7 @@ export class AuthController {
       'Presenting a refresh token that was already exchanged revokes its whole session (401). ' +
       'Cookie-mode clients send no body: the refresh cookie is used, and `X-CSRF-Token` is required.',
   })
-  @ApiEnvelope(TokenResponseDto)
+  @ApiEnvelope([TokenResponseDto, CookieSessionResponseDto])
   @ApiErrors(
     ErrorCode.ValidationError,
     ErrorCode.AuthenticationError,

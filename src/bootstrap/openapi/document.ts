@@ -1,9 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-export const API_KEY_SECURITY = 'api-key';
+import { completeDocument } from './contract';
+import { routesByOperationId } from './route-metadata';
 
-/** The OpenAPI document, generated from the controllers' and DTOs' decorators. */
+export { API_KEY_SECURITY } from './contract';
+
+/**
+ * The OpenAPI document: generated from the controllers' and DTOs' decorators, then completed from
+ * the app's own metadata (src/bootstrap/openapi/contract.ts). Served at /docs-json, exported to
+ * openapi.json for the linters and the generated client (clients/typescript).
+ */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Commerce API')
@@ -12,8 +19,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'errors use `{ success: false, error: { code, message, details? }, requestId }`.',
     )
     .setVersion('1.0')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SECURITY)
+    .setLicense('UNLICENSED', 'https://example.com/license')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return completeDocument(SwaggerModule.createDocument(app, config), routesByOperationId(app));
 }

@@ -13,17 +13,22 @@ interface EnvelopeOptions {
   readonly isArray?: boolean;
 }
 
-/** Documents a success response as the `{ success, data, meta? }` envelope around `model`. */
-export function ApiEnvelope(model: Type<unknown>, options: EnvelopeOptions = {}): MethodDecorator & ClassDecorator {
-  const data =
-    options.metaModel || options.isArray
-      ? { type: 'array', items: { $ref: getSchemaPath(model) } }
-      : { $ref: getSchemaPath(model) };
+/**
+ * Documents a success response as the `{ success, data, meta? }` envelope around `model` (or one
+ * of several models, when the route answers differently by mode).
+ */
+export function ApiEnvelope(
+  model: Type<unknown> | readonly Type<unknown>[],
+  options: EnvelopeOptions = {},
+): MethodDecorator & ClassDecorator {
+  const variants = [model].flat();
+  const item = variants.length === 1 ? { $ref: getSchemaPath(variants[0]) } : { oneOf: variants.map((variant) => ({ $ref: getSchemaPath(variant) })) };
+  const data = options.metaModel || options.isArray ? { type: 'array', items: item } : item;
   const properties: Record<string, object> = { success: { type: 'boolean', example: true }, data };
   const metaModels = options.metaModel ? [options.metaModel].flat() : [];
   const metaRefs = metaModels.map((meta) => ({ $ref: getSchemaPath(meta) }));
   if (metaRefs.length > 0) properties.meta = metaRefs.length === 1 ? metaRefs[0] : { oneOf: metaRefs };
-  const models = [model, ...metaModels];
+  const models = [...variants, ...metaModels];
   return applyDecorators(
     ApiExtraModels(...models),
     ApiResponse({
