@@ -13,6 +13,7 @@ import { RequestTimeoutInterceptor } from './interceptors/request-timeout.interc
 import { ResponseEnvelopeInterceptor } from './interceptors/response-envelope.interceptor';
 import { PaginationModule } from './pagination/pagination.module';
 import { AppValidationPipe } from './validation/app-validation.pipe';
+import { UnknownQueryInterceptor } from './validation/unknown-query.interceptor';
 
 /**
  * What every request passes through, registered once as global providers: the request context,
@@ -48,6 +49,7 @@ import { AppValidationPipe } from './validation/app-validation.pipe';
     { provide: APP_INTERCEPTOR, useClass: RequestTimeoutInterceptor },
     { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
     { provide: APP_INTERCEPTOR, useClass: ResponseEnvelopeInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: UnknownQueryInterceptor },
   ],
   exports: [RequestContextService, AccessControlService, AccessDecisionRecorder],
 })

@@ -27,7 +27,10 @@ export async function serveFiles(files: Readonly<Record<string, string>>): Promi
       return;
     }
     readFile(file).then(
-      (content) => response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(content),
+      (content) =>
+        response
+          .writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(content),
       () => response.writeHead(500).end(),
     );
   });

@@ -1,4 +1,6 @@
 import type { AppProcess } from './app-process';
+import { assertExchange, contractFor, requestBodyOf, responseBodyOf } from './contract/contract-registry';
+import type { OpenApiContract } from './contract/openapi-contract';
 
 export interface JsonResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -6,7 +8,26 @@ export interface JsonResponse<T = Record<string, unknown>> {
   readonly body: { success: boolean; data: T; meta?: Record<string, unknown>; error?: { code: string } };
 }
 
-/** A small JSON client for an app process (the suites that run separate processes cannot use supertest). */
+/** The document a process serves at /docs-json (none for a worker, which serves only probes and metrics). */
+const documents = new WeakMap<AppProcess, Promise<OpenApiContract | undefined>>();
+
+function contractOf(app: AppProcess): Promise<OpenApiContract | undefined> {
+  let contract = documents.get(app);
+  if (!contract) {
+    contract = fetch(`${app.baseUrl}/docs-json`).then(async (response) =>
+      response.status === 200 ? contractFor((await response.json()) as object) : undefined,
+    );
+    // A process that is not answering yet is asked again on its next exchange.
+    void contract.catch(() => documents.delete(app));
+    documents.set(app, contract);
+  }
+  return contract;
+}
+
+/**
+ * A small JSON client for an app process (the suites that run separate processes cannot use
+ * supertest); like the supertest agents, it checks every answer against the OpenAPI document.
+ */
 export async function call<T = Record<string, unknown>>(
   app: AppProcess,
   method: string,
@@ -22,6 +43,18 @@ export async function call<T = Record<string, unknown>>(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
+  const contract = await contractOf(app).catch(() => undefined);
+  if (contract) {
+    assertExchange(contract, {
+      method,
+      url: path,
+      requestHeaders: headers,
+      requestBody: requestBodyOf(options.body, headers['content-type']),
+      status: response.status,
+      responseHeaders: Object.fromEntries(response.headers),
+      responseBody: responseBodyOf(text, response.headers.get('content-type') ?? undefined),
+    });
+  }
   return {
     status: response.status,
     headers: response.headers,

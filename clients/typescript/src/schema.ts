@@ -687,10 +687,7 @@ export interface components {
             csrfToken: string;
         };
         RegisterDto: {
-            /**
-             * Format: email
-             * @example ada@example.com
-             */
+            /** @example ada@example.com */
             email: string;
             /** @example ada */
             username: string;
@@ -722,10 +719,7 @@ export interface components {
             expiresIn: number;
         };
         LoginDto: {
-            /**
-             * Format: email
-             * @example admin@example.com
-             */
+            /** @example admin@example.com */
             email: string;
             /** @example Admin#Demo2026 */
             password: string;
@@ -1182,7 +1176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Postgres unreachable, or the process is shutting down | SERVICE_UNAVAILABLE: a dependency is down or the request timed out */
+            /** @description Postgres unreachable, or the process is shutting down | SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1301,7 +1295,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateProfileDto"];
             };
@@ -1350,7 +1344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description CSRF_INVALID | PERMISSION_DENIED */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -1799,6 +1793,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
             400: {
                 headers: {
@@ -1826,7 +1831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | OPERATION_NOT_ALLOWED | CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | OPERATION_NOT_ALLOWED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -1969,7 +1974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | OPERATION_NOT_ALLOWED | CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | OPERATION_NOT_ALLOWED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2206,7 +2211,10 @@ export interface operations {
     AuthController_register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2333,7 +2341,10 @@ export interface operations {
                 /** @description `cookie`: tokens are set as httpOnly cookies (web clients) and unsafe requests need a CSRF token */
                 mode?: "token" | "cookie";
             };
-            header?: never;
+            header?: {
+                /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2355,7 +2366,7 @@ export interface operations {
                     "application/json": {
                         /** @example true */
                         success: boolean;
-                        data: components["schemas"]["TokenResponseDto"];
+                        data: components["schemas"]["TokenResponseDto"] | components["schemas"]["CookieSessionResponseDto"];
                     };
                 };
             };
@@ -2457,11 +2468,14 @@ export interface operations {
     AuthController_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshTokenDto"];
             };
@@ -2479,7 +2493,7 @@ export interface operations {
                     "application/json": {
                         /** @example true */
                         success: boolean;
-                        data: components["schemas"]["TokenResponseDto"];
+                        data: components["schemas"]["TokenResponseDto"] | components["schemas"]["CookieSessionResponseDto"];
                     };
                 };
             };
@@ -2601,12 +2615,23 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshTokenDto"];
             };
         };
         responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
             400: {
                 headers: {
@@ -2634,7 +2659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description CSRF_INVALID | PERMISSION_DENIED */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2952,7 +2977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -3048,6 +3073,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
             400: {
                 headers: {
@@ -3075,7 +3111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description CSRF_INVALID | PERMISSION_DENIED */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -3570,7 +3606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description CSRF_INVALID | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description CSRF_INVALID | PERMISSION_DENIED */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -3823,7 +3859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4095,7 +4131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4189,7 +4225,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateProductDto"];
             };
@@ -4238,7 +4274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4394,7 +4430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4446,7 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION | VALIDATION_ERROR: a parameter or the body breaks the schema */
+            /** @description BUSINESS_RULE_VIOLATION | VALIDATION_ERROR */
             422: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4684,7 +4720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token) */
+            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

@@ -1,6 +1,7 @@
+import type { Type } from '@nestjs/common';
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
 
-import { ACCESS_TOKEN_COOKIE, CSRF_HEADER, UNSAFE_METHODS } from '../../common/http/auth-cookies';
+import { ACCESS_TOKEN_COOKIE, UNSAFE_METHODS } from '../../common/http/auth-cookies';
 import type { RouteMetadata } from './route-metadata';
 import { isValidatedClass, keywordsOf, type Schema, withKeywords } from './validation-schema';
 
@@ -13,8 +14,15 @@ const HEADER_REF = (name: string): { $ref: string } => ({ $ref: `#/components/he
 
 /** Response headers the app may send; described once, referenced from every response. */
 const HEADERS = {
-  'X-Request-ID': { description: 'Id of this request (echoed when the client sent a valid one); also in logs and error bodies', required: true, schema: { type: 'string', maxLength: 128 } },
-  'X-RateLimit-Limit': { description: 'Requests allowed in the current window of the limit that applies', schema: { type: 'integer', minimum: 0 } },
+  'X-Request-ID': {
+    description: 'Id of this request (echoed when the client sent a valid one); also in logs and error bodies',
+    required: true,
+    schema: { type: 'string', maxLength: 128 },
+  },
+  'X-RateLimit-Limit': {
+    description: 'Requests allowed in the current window of the limit that applies',
+    schema: { type: 'integer', minimum: 0 },
+  },
   'X-RateLimit-Remaining': { description: 'Requests left in that window', schema: { type: 'integer', minimum: 0 } },
   'X-RateLimit-Reset': { description: 'Seconds until that window resets', schema: { type: 'integer', minimum: 0 } },
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
@@ -24,15 +32,43 @@ const HEADERS = {
 const EVERY_RESPONSE_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 
 /** Answers every operation can give, whatever its decorators say (the request pipeline's, docs/decisions/0008). */
-const PIPELINE_RESPONSES: ReadonlyArray<{ status: string; description: string; when: (op: OperationFacts) => boolean; headers?: string[] }> = [
-  { status: '400', description: 'BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting', when: () => true },
-  { status: '401', description: 'AUTHENTICATION_ERROR: missing, malformed, expired or revoked credentials', when: (op) => !op.isPublic, headers: ['WWW-Authenticate'] },
-  { status: '403', description: 'PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token)', when: (op) => !op.isPublic && op.isUnsafe },
+const PIPELINE_RESPONSES: ReadonlyArray<{
+  status: string;
+  description: string;
+  when: (op: OperationFacts) => boolean;
+  headers?: string[];
+}> = [
+  {
+    status: '400',
+    description:
+      'BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting',
+    when: () => true,
+  },
+  {
+    status: '401',
+    description: 'AUTHENTICATION_ERROR: missing, malformed, expired or revoked credentials',
+    when: (op) => !op.isPublic,
+    headers: ['WWW-Authenticate'],
+  },
+  {
+    status: '403',
+    description: 'PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token)',
+    when: (op) => !op.isPublic && op.isUnsafe,
+  },
   { status: '413', description: 'PAYLOAD_TOO_LARGE: the body exceeds the configured limit', when: (op) => op.hasBody },
-  { status: '422', description: 'VALIDATION_ERROR: a parameter or the body breaks the schema', when: (op) => op.hasInput },
+  {
+    status: '422',
+    description: 'VALIDATION_ERROR: a parameter or the body breaks the schema',
+    when: (op) => op.hasInput,
+  },
   { status: '429', description: 'RATE_LIMIT_EXCEEDED', when: () => true, headers: ['Retry-After'] },
   { status: '500', description: 'INTERNAL_ERROR', when: () => true },
-  { status: '503', description: 'SERVICE_UNAVAILABLE: a dependency is down or the request timed out', when: () => true, headers: ['Retry-After'] },
+  {
+    status: '503',
+    description: 'SERVICE_UNAVAILABLE: a dependency is down or the request timed out',
+    when: () => true,
+    headers: ['Retry-After'],
+  },
 ];
 
 interface OperationFacts {
@@ -50,7 +86,12 @@ interface OperationFacts {
 export function completeDocument(document: OpenAPIObject, routes: ReadonlyMap<string, RouteMetadata>): OpenAPIObject {
   const components = document.components ?? {};
   components.securitySchemes = {
-    [BEARER_SECURITY]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /auth/login' },
+    [BEARER_SECURITY]: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'Access token from /auth/login',
+    },
     [API_KEY_SECURITY]: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key from /auth/api-keys' },
     [COOKIE_SECURITY]: {
       type: 'apiKey',
@@ -65,12 +106,13 @@ export function completeDocument(document: OpenAPIObject, routes: ReadonlyMap<st
       name: 'X-CSRF-Token',
       in: 'header',
       required: false,
-      description: 'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
+      description:
+        'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
       schema: { type: 'string', maxLength: 512 },
     },
   };
   document.components = components;
-  const dtos = new Set<Function>();
+  const dtos = new Set<Type<unknown>>();
   for (const [, method, operation] of operationsOf(document)) {
     const route = operation.operationId ? routes.get(operation.operationId) : undefined;
     if (!route) continue;
@@ -127,9 +169,14 @@ function completeOperation(operation: OperationObject, route: RouteMetadata, met
 function relaxOptionalBody(operation: OperationObject, route: RouteMetadata): void {
   const body = operation.requestBody as { required?: boolean } | undefined;
   if (!body || !route.bodyDto) return;
-  const required = (Reflect.getMetadata('swagger/apiModelPropertiesArray', route.bodyDto.prototype as object) ?? []) as string[];
+  const required = (Reflect.getMetadata('swagger/apiModelPropertiesArray', route.bodyDto.prototype as object) ??
+    []) as string[];
   const anyRequired = required.some((name) => {
-    const property = Reflect.getMetadata('swagger/apiModelProperties', route.bodyDto?.prototype as object, name.slice(1)) as { required?: boolean } | undefined;
+    const property = Reflect.getMetadata(
+      'swagger/apiModelProperties',
+      route.bodyDto?.prototype as object,
+      name.slice(1),
+    ) as { required?: boolean } | undefined;
     return property?.required !== false;
   });
   if (!anyRequired) body.required = false;
@@ -152,7 +199,7 @@ function addHeaders(response: ResponseObject, names: readonly string[]): void {
  * Input DTOs get the keywords of their class-validator rules and `additionalProperties: false`
  * (the ValidationPipe refuses unknown properties, so the document does too).
  */
-function strictenSchemas(schemas: Record<string, Schema>, dtos: ReadonlySet<Function>): void {
+function strictenSchemas(schemas: Record<string, Schema>, dtos: ReadonlySet<Type<unknown>>): void {
   for (const dto of dtos) {
     const schema = schemas[dto.name];
     if (!schema) continue;
@@ -165,15 +212,16 @@ function strictenSchemas(schemas: Record<string, Schema>, dtos: ReadonlySet<Func
 }
 
 /** The DTO classes and those nested in them (their Swagger property types that class-validator knows). */
-function withNested(dtos: ReadonlySet<Function>): Set<Function> {
-  const all = new Set<Function>();
-  const visit = (dto: Function): void => {
+function withNested(dtos: ReadonlySet<Type<unknown>>): Set<Type<unknown>> {
+  const all = new Set<Type<unknown>>();
+  const visit = (dto: Type<unknown>): void => {
     if (all.has(dto) || !isValidatedClass(dto)) return;
     all.add(dto);
     const prototype = dto.prototype as object;
     const names = (Reflect.getMetadata('swagger/apiModelPropertiesArray', prototype) ?? []) as string[];
     for (const name of names) {
-      const property = Reflect.getMetadata('swagger/apiModelProperties', prototype, name.slice(1)) as { type?: unknown } | undefined;
+      const property = Reflect.getMetadata('swagger/apiModelProperties', prototype, name.slice(1)) as
+        { type?: unknown } | undefined;
       const type = resolveType(property?.type);
       if (type) visit(type);
     }
@@ -182,12 +230,12 @@ function withNested(dtos: ReadonlySet<Function>): Set<Function> {
   return all;
 }
 
-function resolveType(type: unknown): Function | undefined {
+function resolveType(type: unknown): Type<unknown> | undefined {
   const single = Array.isArray(type) ? (type[0] as unknown) : type;
   if (typeof single !== 'function') return undefined;
   // A lazy `() => Type` has no prototype; a class does.
   if (!('prototype' in single) || single.prototype === undefined) return resolveType((single as () => unknown)());
-  return single;
+  return single as Type<unknown>;
 }
 
 function* operationsOf(document: OpenAPIObject): Generator<[string, string, OperationObject]> {

@@ -5,6 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 
 import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
 import { CONDITIONAL_GET_KEY } from '../../common/interceptors/conditional-get.interceptor';
+import { declaredQueryOf } from '../../common/validation/declared-query';
 
 /** A pipe that can say, as a JSON schema, which path values it accepts. */
 interface DescribedPipe {
@@ -21,8 +22,6 @@ export interface RouteMetadata {
   readonly queryDto?: Type<unknown>;
   /** The class of the `@Body()` DTO, when the handler takes one. */
   readonly bodyDto?: Type<unknown>;
-  /** Query parameters the handler reads one by one (`@Query('name')`). */
-  readonly queryNames: readonly string[];
   /** Path parameters checked by a pipe that describes itself. */
   readonly pathSchemas: ReadonlyMap<string, Record<string, unknown>>;
 }
@@ -58,15 +57,13 @@ function describeRoute(controller: Type<unknown>, name: string, handler: object)
   const flag = (key: string): boolean =>
     Reflect.getMetadata(key, handler) !== undefined || Reflect.getMetadata(key, controller) !== undefined;
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, RouteArgument>;
-  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as Type<unknown>[];
-  let queryDto: Type<unknown> | undefined;
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, name) ??
+    []) as Type<unknown>[];
+  const query = declaredQueryOf(controller, name);
   let bodyDto: Type<unknown> | undefined;
-  const queryNames: string[] = [];
   const pathSchemas = new Map<string, Record<string, unknown>>();
   for (const [key, argument] of Object.entries(args)) {
     const kind = Number(key.split(':')[0]);
-    if (kind === RouteParamtypes.QUERY && typeof argument.data === 'string') queryNames.push(argument.data);
-    else if (kind === RouteParamtypes.QUERY) queryDto = types[argument.index];
     if (kind === RouteParamtypes.BODY && argument.data === undefined) bodyDto = types[argument.index];
     if (kind === RouteParamtypes.PARAM && typeof argument.data === 'string') {
       const described = (argument.pipes ?? []).find(isDescribedPipe);
@@ -77,9 +74,8 @@ function describeRoute(controller: Type<unknown>, name: string, handler: object)
     isPublic: flag(IS_PUBLIC_KEY),
     isConditional: Reflect.getMetadata(CONDITIONAL_GET_KEY, handler) !== undefined,
     httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined,
-    queryDto,
+    queryDto: query.dto,
     bodyDto,
-    queryNames,
     pathSchemas,
   };
 }

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
@@ -40,17 +41,25 @@ function patternOf(pattern: unknown, flags: unknown): Schema | undefined {
  * upper-cased), they hold for the rewritten value, not for what the client sends, so the document
  * leaves them out rather than refuse input the app accepts.
  */
-const STRING_SHAPE_RULES: ReadonlySet<string> = new Set(['matches', 'isLength', 'minLength', 'maxLength', 'isEmail', 'isUuid', 'isIn']);
+const STRING_SHAPE_RULES: ReadonlySet<string> = new Set([
+  'matches',
+  'isLength',
+  'minLength',
+  'maxLength',
+  'isEmail',
+  'isUuid',
+  'isIn',
+]);
 
 /** Whether the DTO's transforms change a string before validation (asked of class-transformer itself). */
-function isRewritten(dto: Function, property: string): boolean {
+function isRewritten(dto: Type<unknown>, property: string): boolean {
   const probe = ' Probe-Value ';
-  const instance = plainToInstance(dto as new () => object, { [property]: probe }) as Record<string, unknown>;
+  const instance = plainToInstance(dto, { [property]: probe }) as Record<string, unknown>;
   return instance[property] !== probe;
 }
 
 /** Schema keywords per property of a DTO class, from its class-validator decorators. */
-export function keywordsOf(dto: Function): Map<string, Schema> {
+export function keywordsOf(dto: Type<unknown>): Map<string, Schema> {
   const metadata: ValidationMetadata[] = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
   const byProperty = new Map<string, Schema>();
   for (const rule of metadata) {
@@ -58,13 +67,16 @@ export function keywordsOf(dto: Function): Map<string, Schema> {
     const keywords = KEYWORDS_BY_RULE[rule.name]?.(rule.constraints ?? []);
     if (!keywords) continue;
     const current = byProperty.get(rule.propertyName) ?? {};
-    byProperty.set(rule.propertyName, rule.each ? { ...current, items: { ...itemsOf(current), ...keywords } } : { ...current, ...keywords });
+    byProperty.set(
+      rule.propertyName,
+      rule.each ? { ...current, items: { ...itemsOf(current), ...keywords } } : { ...current, ...keywords },
+    );
   }
   return byProperty;
 }
 
 /** Whether class-validator knows the class (an input DTO) at all. */
-export function isValidatedClass(dto: Function): boolean {
+export function isValidatedClass(dto: Type<unknown>): boolean {
   return getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
 }
 

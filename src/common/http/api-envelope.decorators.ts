@@ -22,7 +22,10 @@ export function ApiEnvelope(
   options: EnvelopeOptions = {},
 ): MethodDecorator & ClassDecorator {
   const variants = [model].flat();
-  const item = variants.length === 1 ? { $ref: getSchemaPath(variants[0]) } : { oneOf: variants.map((variant) => ({ $ref: getSchemaPath(variant) })) };
+  const item =
+    variants.length === 1
+      ? { $ref: getSchemaPath(variants[0]) }
+      : { oneOf: variants.map((variant) => ({ $ref: getSchemaPath(variant) })) };
   const data = options.metaModel || options.isArray ? { type: 'array', items: item } : item;
   const properties: Record<string, object> = { success: { type: 'boolean', example: true }, data };
   const metaModels = options.metaModel ? [options.metaModel].flat() : [];

@@ -16,7 +16,10 @@ interface SentRequest {
  * A supertest agent whose every answer is checked against the OpenAPI contract; a violation
  * fails the awaiting test with the exchange and what is wrong with it.
  */
-export function checkedAgent(server: Parameters<typeof supertest.agent>[0], contract: OpenApiContract): supertest.Agent {
+export function checkedAgent(
+  server: Parameters<typeof supertest.agent>[0],
+  contract: OpenApiContract,
+): supertest.Agent {
   const agent = supertest.agent(server);
   agent.use((request: supertest.Test) => {
     void request.expect((response: supertest.Response) => {
@@ -31,8 +34,8 @@ export function checkedAgent(server: Parameters<typeof supertest.agent>[0], cont
         requestHeaders,
         requestBody: requestBodyOf(sent._data, wire.getHeader('content-type')?.toString()),
         status: response.status,
-        responseHeaders: response.headers as Record<string, string | string[]>,
-        responseBody: responseBodyOf(response.text, response.headers['content-type'] as string | undefined),
+        responseHeaders: response.headers,
+        responseBody: responseBodyOf(response.text, response.headers['content-type']),
       });
     });
   });
