@@ -5,7 +5,7 @@ import { Permission } from '../common/access/permissions';
 import { RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors, type Paginated } from '../common/http';
-import { OffsetPageMetaDto, type PageMeta } from '../common/pagination';
+import { CursorPageMetaDto, OffsetPageMetaDto, type PageMeta } from '../common/pagination';
 import { AuditService } from './audit.service';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { AuditLogResponseDto } from './dto/audit-log-response.dto';
@@ -21,7 +21,7 @@ export class AuditController {
   @Get()
   @RequirePermissions(Permission.AuditRead)
   @ApiOperation({ summary: 'Audit entries, newest first; filter by actor, action and resource' })
-  @ApiEnvelope(AuditLogResponseDto, { metaModel: OffsetPageMetaDto })
+  @ApiEnvelope(AuditLogResponseDto, { metaModel: [OffsetPageMetaDto, CursorPageMetaDto] })
   @ApiErrors(ErrorCode.ValidationError)
   list(@Query() query: AuditLogQueryDto): Promise<Paginated<AuditLogResponseDto, PageMeta>> {
     return this.audit.list(query);

@@ -36,7 +36,7 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'Your API keys that are not revoked (never their secrets)' })
-  @ApiEnvelope(ApiKeyResponseDto, { description: 'An array of keys' })
+  @ApiEnvelope(ApiKeyResponseDto, { isArray: true, description: 'The caller’s keys' })
   list(@CurrentUser() principal: Principal): Promise<ApiKeyResponseDto[]> {
     return this.apiKeys.listOwn(principal.userId);
   }

@@ -49,7 +49,7 @@ describe('mergeLines', () => {
       mergeLines(lines);
     } catch (error) {
       expect((error as ValidationException).errors).toEqual([
-        expect.objectContaining({ loc: ['body', 'items'], type: 'invalid.max' }),
+        expect.objectContaining({ loc: ['body', 'items'], type: 'invalid.totalQuantity' }),
       ]);
     }
   });

@@ -36,7 +36,7 @@ export function mergeLines(lines: readonly RequestedLine[]): RequestedLine[] {
     throw ValidationException.forField(
       ['body', 'items'],
       `ask for at most ${MAX_QUANTITY_PER_LINE} of product ${tooMany.productId} in all`,
-      'invalid.max',
+      'invalid.totalQuantity',
     );
   }
   return result;

@@ -7,7 +7,7 @@ import type { Principal } from '../common/access/principal';
 import { CurrentUser, RequireAnyPermission, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors, type Paginated } from '../common/http';
-import { OffsetPageMetaDto, type PageMeta } from '../common/pagination';
+import { CursorPageMetaDto, OffsetPageMetaDto, type PageMeta } from '../common/pagination';
 import { UuidParamPipe } from '../common/validation';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { PermissionsResponseDto } from './dto/permissions-response.dto';
@@ -63,7 +63,7 @@ export class UsersController {
   @Get()
   @RequirePermissions(Permission.UsersRead)
   @ApiOperation({ summary: 'List accounts (paginated; filters role, isActive; sort createdAt, email)' })
-  @ApiEnvelope(UserResponseDto, { metaModel: OffsetPageMetaDto })
+  @ApiEnvelope(UserResponseDto, { metaModel: [OffsetPageMetaDto, CursorPageMetaDto] })
   @ApiErrors(ErrorCode.PermissionDenied, ErrorCode.ValidationError)
   list(@Query() query: UserQueryDto): Promise<Paginated<UserResponseDto, PageMeta>> {
     return this.admin.list(query);
