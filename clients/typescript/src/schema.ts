@@ -631,6 +631,14 @@ export interface components {
             /** @example false */
             hasPrev: boolean;
         };
+        CursorPageMetaDto: {
+            /** @example 20 */
+            limit: number;
+            /** @example eyJzIjoiY3JlYXRlZEF0OmRlc2MiLCJ2IjpbXX0.c2ln */
+            nextCursor: string | null;
+            /** @example true */
+            hasNext: boolean;
+        };
         ChangeRoleDto: {
             /**
              * @example staff
@@ -897,14 +905,6 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             updatedAt: string;
-        };
-        CursorPageMetaDto: {
-            /** @example 20 */
-            limit: number;
-            /** @example eyJzIjoiY3JlYXRlZEF0OmRlc2MiLCJ2IjpbXX0.c2ln */
-            nextCursor: string | null;
-            /** @example true */
-            hasNext: boolean;
         };
         CreateProductDto: {
             /**
@@ -1556,7 +1556,7 @@ export interface operations {
                         /** @example true */
                         success: boolean;
                         data: components["schemas"]["UserResponseDto"][];
-                        meta: components["schemas"]["OffsetPageMetaDto"];
+                        meta: components["schemas"]["OffsetPageMetaDto"] | components["schemas"]["CursorPageMetaDto"];
                     };
                 };
             };
@@ -2108,7 +2108,7 @@ export interface operations {
                         /** @example true */
                         success: boolean;
                         data: components["schemas"]["AuditLogResponseDto"][];
-                        meta: components["schemas"]["OffsetPageMetaDto"];
+                        meta: components["schemas"]["OffsetPageMetaDto"] | components["schemas"]["CursorPageMetaDto"];
                     };
                 };
             };
@@ -2831,7 +2831,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An array of keys */
+            /** @description The caller’s keys */
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2844,7 +2844,7 @@ export interface operations {
                     "application/json": {
                         /** @example true */
                         success: boolean;
-                        data: components["schemas"]["ApiKeyResponseDto"];
+                        data: components["schemas"]["ApiKeyResponseDto"][];
                     };
                 };
             };
