@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { buildOpenApiDocument } from '../src/bootstrap/openapi/document';
 import { checkedAgent } from './support/contract/checked-agent';
 import { ContractViolation } from './support/contract/contract-registry';
@@ -37,15 +39,15 @@ describe('OpenAPI contract checker', () => {
 
   it('fails a body that a broken schema no longer describes (a required property the app never sends)', async () => {
     const agent = await agentWithBrokenDocument((document) => {
-      const product = schemas(document).ProductResponseDto;
-      product.required = [...((product.required as string[]) ?? []), 'colour'];
+      const envelope = schemas(document).ErrorEnvelopeDto;
+      envelope.required = [...((envelope.required as string[]) ?? []), 'colour'];
     });
-    const error = await agent.get('/api/v1/products').then(
+    const error = await agent.get(`/api/v1/products/${randomUUID()}`).then(
       () => undefined,
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(ContractViolation);
-    expect(String(error)).toMatch(/ProductsController_list.*body.*colour/s);
+    expect(String(error)).toMatch(/ProductsController_detail.*body.*colour/s);
   });
 
   it('fails a status the operation does not declare', async () => {

@@ -24,7 +24,8 @@ export function launchChromium(): Promise<Browser> {
 export function recordExchanges(page: Page, apiOrigin: string): () => Promise<Exchange[]> {
   const pending: Array<Promise<Exchange | undefined>> = [];
   page.on('requestfinished', (request) => {
-    if (request.url().startsWith(apiOrigin)) pending.push(exchangeOf(request, apiOrigin));
+    // A response whose body the browser no longer holds (the page navigated on) cannot be checked.
+    if (request.url().startsWith(apiOrigin)) pending.push(exchangeOf(request, apiOrigin).catch(() => undefined));
   });
   return async () => (await Promise.all(pending)).filter((exchange) => exchange !== undefined);
 }
@@ -32,9 +33,10 @@ export function recordExchanges(page: Page, apiOrigin: string): () => Promise<Ex
 async function exchangeOf(request: Request, apiOrigin: string): Promise<Exchange | undefined> {
   const response = await request.response();
   if (!response) return undefined;
+  // The body first: the browser drops it once the page navigates away.
+  const text = response.status() === 204 || response.status() === 304 ? '' : await response.text();
   const requestHeaders = await request.allHeaders();
   const responseHeaders = await response.allHeaders();
-  const text = response.status() === 204 || response.status() === 304 ? '' : await response.text();
   return {
     method: request.method(),
     url: request.url().slice(apiOrigin.length),

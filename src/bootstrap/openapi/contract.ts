@@ -31,6 +31,15 @@ const HEADERS = {
 } as const;
 const EVERY_RESPONSE_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 
+/** Inline rather than a `$ref`, so that every consumer of the document sees a plain header parameter. */
+const CSRF_TOKEN_PARAMETER: ParameterObject = {
+  name: 'X-CSRF-Token',
+  in: 'header',
+  required: false,
+  description: 'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
+  schema: { type: 'string', maxLength: 512 },
+};
+
 /** Answers every operation can give, whatever its decorators say (the request pipeline's, docs/decisions/0008). */
 const PIPELINE_RESPONSES: ReadonlyArray<{
   status: string;
@@ -101,16 +110,6 @@ export function completeDocument(document: OpenAPIObject, routes: ReadonlyMap<st
     },
   };
   components.headers = { ...HEADERS };
-  components.parameters = {
-    CsrfToken: {
-      name: 'X-CSRF-Token',
-      in: 'header',
-      required: false,
-      description:
-        'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
-      schema: { type: 'string', maxLength: 512 },
-    },
-  };
   document.components = components;
   const dtos = new Set<Type<unknown>>();
   for (const [, method, operation] of operationsOf(document)) {
@@ -144,7 +143,7 @@ function completeOperation(operation: OperationObject, route: RouteMetadata, met
     const keywords = parameter.in === 'query' ? query.get(parameter.name) : route.pathSchemas.get(parameter.name);
     if (keywords) parameter.schema = withKeywords((parameter.schema ?? {}) as Schema, keywords);
   }
-  if (isUnsafe) parameters.push({ $ref: '#/components/parameters/CsrfToken' } as unknown as ParameterObject);
+  if (isUnsafe) parameters.push({ ...CSRF_TOKEN_PARAMETER });
   operation.parameters = parameters;
   const responses = operation.responses as Record<string, ResponseObject>;
   const hasSuccess = Object.keys(responses).some((status) => status.startsWith('2'));

@@ -32,7 +32,8 @@ const NOT_A_SORT = hostileText.filter((text) => !/^[A-Za-z][A-Za-z0-9]*(:(asc|de
  * Query strings that break the operation's declared parameters (wrong types, out of range, over
  * long, NUL characters, repeated, unknown, oversized pages, mixed pagination modes, forged
  * cursors), all 422; and injection or odd Unicode in free-text filters, which is valid input and
- * must be 200. Operations that declare no query parameters must ignore a hostile query string.
+ * must be 200. Operations that declare no query parameters refuse any query string (422), as the
+ * others refuse unknown names.
  */
 export function queryCases(operation: Operation, sampler: Sampler, realCursor: string | undefined): HostileCase[] {
   const path = fillPath(operation.template, Object.fromEntries(operation.pathParams.map((p) => [p.name, UNKNOWN_ID])));
@@ -48,14 +49,10 @@ export function queryCases(operation: Operation, sampler: Sampler, realCursor: s
     expect,
   });
   if (operation.queryParams.length === 0) {
-    // Without a query DTO nothing reads the query string; only safe to send where nothing is written.
-    if (operation.method !== 'GET') return [];
     return sampler
       .take(fc.tuple(fc.constantFrom(...UNKNOWN_NAMES), fc.oneof(hostileText, textWithNul).filter(isUrlSafe)), 3)
       .map(([name, value]) =>
-        make('ignored-query', `?${name}=${preview(value)}`, `${q(name, value)}&${q(name, 'again')}`, {
-          status: 'baseline',
-        }),
+        make('unknown-query', `?${name}=${preview(value)}`, `${q(name, value)}&${q(name, 'again')}`, INVALID),
       );
   }
 
