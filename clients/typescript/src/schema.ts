@@ -1014,10 +1014,7 @@ export interface components {
         };
     };
     responses: never;
-    parameters: {
-        /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-        CsrfToken: string;
-    };
+    parameters: never;
     requestBodies: never;
     headers: {
         /** @description Id of this request (echoed when the client sent a valid one); also in logs and error bodies */
@@ -1290,7 +1287,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1784,7 +1781,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -1918,7 +1915,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -2213,7 +2210,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2343,7 +2340,7 @@ export interface operations {
             };
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2470,7 +2467,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2610,7 +2607,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2923,7 +2920,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3064,7 +3061,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -3532,7 +3529,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 key: string;
@@ -3805,7 +3802,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4084,7 +4081,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -4218,7 +4215,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -4374,7 +4371,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
@@ -4666,7 +4663,7 @@ export interface operations {
                 /** @description Retries with the same key and body return the first response */
                 "Idempotency-Key"?: string;
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4956,7 +4953,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf */
-                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+                "X-CSRF-Token"?: string;
             };
             path: {
                 id: string;
