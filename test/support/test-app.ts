@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 import type { DynamicModule, Type } from '@nestjs/common';
-import type { OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import type supertest from 'supertest';
@@ -83,9 +83,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
  * The document of the app itself: the routes of modules a suite adds (probes for failure paths)
  * are left out, so exchanges with them are not checked.
  */
-function withoutRoutesOf(document: OpenAPIObject, imports: ReadonlyArray<Type<unknown> | DynamicModule>): OpenAPIObject {
+function withoutRoutesOf(
+  document: OpenAPIObject,
+  imports: ReadonlyArray<Type<unknown> | DynamicModule>,
+): OpenAPIObject {
   const modules = imports.map((entry) => ('module' in entry ? entry.module : entry));
-  const controllers = modules.flatMap((module) => (Reflect.getMetadata('controllers', module) ?? []) as Type<unknown>[]);
+  const controllers = modules.flatMap(
+    (module) => (Reflect.getMetadata('controllers', module) ?? []) as Type<unknown>[],
+  );
   const prefixes = controllers.map((controller) => `${controller.name}_`);
   if (prefixes.length === 0) return document;
   const paths = Object.entries(document.paths).flatMap(([path, item]) => {

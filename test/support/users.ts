@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { components } from '../../clients/typescript/src/schema';
 import type { Role } from '../../src/common/access/roles';
 import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from './test-app';
@@ -12,6 +13,12 @@ export interface RegisteredUser {
 }
 
 export const STRONG_PASSWORD = 'Correct-Horse-42';
+
+/** Bodies typed by the generated client, so that a change to the document breaks these helpers at compile time. */
+type Schemas = components['schemas'];
+interface Envelope<T> {
+  readonly data: T;
+}
 
 /**
  * Registers a customer through the API, with unique email and username. The API answers 202
@@ -46,7 +53,7 @@ export async function loginAs(
     .set(headers)
     .send({ email: user.email, password: user.password })
     .expect(200);
-  return response.body.data.accessToken as string;
+  return (response.body as Envelope<Schemas['TokenResponseDto']>).data.accessToken;
 }
 
 export interface SessionTokens {
@@ -64,10 +71,8 @@ export async function loginPair(
     .post('/api/v1/auth/login')
     .send({ email: user.email, password: user.password })
     .expect(200);
-  return {
-    accessToken: response.body.data.accessToken as string,
-    refreshToken: response.body.data.refreshToken as string,
-  };
+  const { accessToken, refreshToken } = (response.body as Envelope<Schemas['TokenResponseDto']>).data;
+  return { accessToken, refreshToken };
 }
 
 /**

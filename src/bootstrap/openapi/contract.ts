@@ -36,7 +36,8 @@ const CSRF_TOKEN_PARAMETER: ParameterObject = {
   name: 'X-CSRF-Token',
   in: 'header',
   required: false,
-  description: 'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
+  description:
+    'Required on unsafe methods when authenticated by cookie: the token from login, refresh or GET /auth/csrf',
   schema: { type: 'string', maxLength: 512 },
 };
 
