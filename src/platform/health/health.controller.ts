@@ -10,6 +10,22 @@ import { ShutdownCoordinator } from './shutdown-coordinator';
 
 const DATABASE_PING_TIMEOUT_MS = 1500;
 
+/** Terminus's report: an overall status and one entry per check, by name. */
+const CHECKS = {
+  type: 'object',
+  additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
+};
+const READINESS_SCHEMA = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: CHECKS,
+    error: CHECKS,
+    details: CHECKS,
+  },
+};
+
 /** Kubernetes probes, outside /api/v1 and without the response envelope. */
 @ApiTags('ops')
 @Public()
@@ -26,15 +42,23 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process can serve requests' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when Postgres answers; Redis and others are reported, not required' })
-  @ApiOkResponse({ description: 'Ready (status "ok", or "degraded" when an optional dependency is down)' })
-  @ApiServiceUnavailableResponse({ description: 'Postgres unreachable, or the process is shutting down' })
+  @ApiOkResponse({
+    description: 'Ready; an optional dependency that is down is reported in `info`/`error`',
+    schema: READINESS_SCHEMA,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'Postgres unreachable, or the process is shutting down',
+    schema: READINESS_SCHEMA,
+  })
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     response.setHeader('Cache-Control', 'no-store');
     if (this.shutdown.isShuttingDown) {
