@@ -116,8 +116,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One account: `users:read`, or your own; anyone else gets 404
-         * @description One account: `users:read`, or your own; anyone else gets 404
+         * One account: `users:read`, or your own with `profile:read`; anyone else gets 404
+         * @description One account: `users:read`, or your own with `profile:read`; anyone else gets 404
          */
         get: operations["UsersController_get"];
         put?: never;
@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer account
-         * @description Create a customer account
+         * @description The same 202 whether or not the email or username is taken (nothing about who is registered is revealed); the owner of the address is told by mail. Sign in to use a new account.
          */
         post: operations["AuthController_register"];
         delete?: never;
@@ -243,7 +243,7 @@ export interface paths {
         put?: never;
         /**
          * End the session: the access token and the refresh tokens stop working at once
-         * @description End the session: the access token and the refresh tokens stop working at once
+         * @description Send the access token, the refresh token (body or cookie), or both; no body is needed. A cookie-mode logout needs `X-CSRF-Token`.
          */
         post: operations["AuthController_logout"];
         delete?: never;
@@ -324,8 +324,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every feature flag as evaluated for the caller (anonymous: only flags rolled out to 100%)
-         * @description Every feature flag as evaluated for the caller (anonymous: only flags rolled out to 100%)
+         * Every feature flag as evaluated for the caller (anonymous: only the flags it gets, all true)
+         * @description Every feature flag as evaluated for the caller (anonymous: only the flags it gets, all true)
          */
         get: operations["FeatureFlagsController_features"];
         put?: never;
@@ -609,7 +609,7 @@ export interface components {
              *       "products:create"
              *     ]
              */
-            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage")[];
+            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage" | "profile:read" | "profile:update" | "api_keys:manage")[];
             /**
              * @description An API key narrows the role’s permissions to its own
              * @example access_token
@@ -694,6 +694,18 @@ export interface components {
              */
             csrfToken: string;
         };
+        RegistrationAcceptedDto: {
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "accepted";
+            /**
+             * @description The address as it will be used (trimmed, lower-cased)
+             * @example ada@example.com
+             */
+            email: string;
+        };
         RegisterDto: {
             /** @example ada@example.com */
             email: string;
@@ -761,7 +773,7 @@ export interface components {
              *       "products:read"
              *     ]
              */
-            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage")[];
+            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage" | "profile:read" | "profile:update" | "api_keys:manage")[];
             /**
              * Format: date-time
              * @example null
@@ -782,7 +794,7 @@ export interface components {
              *       "products:read"
              *     ]
              */
-            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage")[];
+            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage" | "profile:read" | "profile:update" | "api_keys:manage")[];
             /**
              * Format: date-time
              * @description Never expires when absent
@@ -803,7 +815,7 @@ export interface components {
              *       "products:read"
              *     ]
              */
-            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage")[];
+            permissions: ("users:read" | "users:manage" | "products:read" | "products:create" | "products:update" | "products:delete" | "products:admin" | "orders:create" | "orders:read" | "orders:read_all" | "orders:manage" | "audit:read" | "flags:manage" | "profile:read" | "profile:update" | "api_keys:manage")[];
             /**
              * Format: date-time
              * @example 2027-01-01T00:00:00.000Z
@@ -1054,7 +1066,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
                 };
             };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
@@ -1122,7 +1137,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready (status "ok", or "degraded" when an optional dependency is down) */
+            /** @description Ready; an optional dependency that is down is reported in `info`/`error` */
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -1131,7 +1146,27 @@ export interface operations {
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "error" | "shutting_down";
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                    };
+                };
             };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
             400: {
@@ -1183,7 +1218,27 @@ export interface operations {
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "error" | "shutting_down";
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            };
+                        };
+                    };
+                };
             };
         };
     };
@@ -2221,7 +2276,7 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            202: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2233,25 +2288,12 @@ export interface operations {
                     "application/json": {
                         /** @example true */
                         success: boolean;
-                        data: components["schemas"]["UserResponseDto"];
+                        data: components["schemas"]["RegistrationAcceptedDto"];
                     };
                 };
             };
             /** @description BAD_REQUEST: malformed JSON, a body that is not JSON, inherited member names as keys, too deep nesting */
             400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
-                };
-            };
-            /** @description RESOURCE_ALREADY_EXISTS */
-            409: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2645,7 +2687,6 @@ export interface operations {
             /** @description AUTHENTICATION_ERROR */
             401: {
                 headers: {
-                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -2656,7 +2697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description CSRF_INVALID | PERMISSION_DENIED */
+            /** @description CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -2862,6 +2903,19 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PERMISSION_DENIED */
+            403: {
+                headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
