@@ -62,7 +62,12 @@ const PIPELINE_RESPONSES: ReadonlyArray<{
   },
   {
     status: '403',
-    description: 'PERMISSION_DENIED | CSRF_INVALID (cookie authentication without a valid X-CSRF-Token)',
+    description: 'PERMISSION_DENIED: an API key without the scope the route needs',
+    when: (op) => !op.isPublic,
+  },
+  {
+    status: '403',
+    description: 'CSRF_INVALID: cookie authentication without a valid X-CSRF-Token',
     when: (op) => !op.isPublic && op.isUnsafe,
   },
   { status: '413', description: 'PAYLOAD_TOO_LARGE: the body exceeds the configured limit', when: (op) => op.hasBody },
