@@ -3949,7 +3949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4221,7 +4221,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4364,7 +4364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4520,7 +4520,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4823,7 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -5124,7 +5124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED: an API key without the scope the route needs | CSRF_INVALID | CSRF */
+            /** @description PERMISSION_DENIED: an API key without the scope the route needs | CSRF_INVALID */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

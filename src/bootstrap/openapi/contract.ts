@@ -189,7 +189,7 @@ function relaxOptionalBody(operation: OperationObject, route: RouteMetadata): vo
 
 /** Adds the error codes of `added` that `existing` does not name yet. */
 function mergeDescriptions(existing: string, added: string): string {
-  const missing = (added.match(/[A-Z][A-Z_]{3,}/g) ?? []).filter((code) => !existing.includes(code));
+  const missing = (added.match(/\b[A-Z]+(?:_[A-Z]+)+\b/g) ?? []).filter((code) => !existing.includes(code));
   if (missing.length === 0) return existing;
   return existing === '' ? added : `${existing} | ${missing.join(' | ')}`;
 }
