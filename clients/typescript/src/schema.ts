@@ -243,7 +243,7 @@ export interface paths {
         put?: never;
         /**
          * End the session: the access token and the refresh tokens stop working at once
-         * @description Send the access token, the refresh token (body or cookie), or both; no body is needed. A cookie-mode logout needs `X-CSRF-Token`.
+         * @description Send the access token (Bearer or cookie), the refresh token (body or cookie), or both; no body is needed. A cookie-mode logout needs `X-CSRF-Token`.
          */
         post: operations["AuthController_logout"];
         delete?: never;
@@ -1788,7 +1788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description PERMISSION_DENIED: an API key without the scope the route needs */
+            /** @description PERMISSION_DENIED */
             403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
