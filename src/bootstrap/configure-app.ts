@@ -15,7 +15,7 @@ import { corsOptionsDelegate } from '../platform/security/cors-options';
 import { OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
 import { setupSwagger } from './swagger';
 
-const API_PREFIX = 'api/v1';
+export const API_PREFIX = 'api/v1';
 
 /**
  * Everything main.ts and the end-to-end tests both need, in request order (docs/decisions/0008):
