@@ -4,7 +4,7 @@ import { requestBodyOf, responseBodyOf } from '../support/contract/contract-regi
 import type { Exchange } from '../support/contract/openapi-contract';
 
 /** Debian's Chromium (.ci/run installs it); nothing downloads a browser of its own. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -5,9 +5,9 @@ import { ACCESS_TOKEN_COOKIE, UNSAFE_METHODS } from '../../common/http/auth-cook
 import type { RouteMetadata } from './route-metadata';
 import { isValidatedClass, keywordsOf, type Schema, withKeywords } from './validation-schema';
 
-export const BEARER_SECURITY = 'bearer';
-export const API_KEY_SECURITY = 'api-key';
-export const COOKIE_SECURITY = 'cookie';
+const BEARER_SECURITY = 'bearer';
+const API_KEY_SECURITY = 'api-key';
+const COOKIE_SECURITY = 'cookie';
 
 const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelopeDto' } } };
 const HEADER_REF = (name: string): { $ref: string } => ({ $ref: `#/components/headers/${name}` });

@@ -4,8 +4,6 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { completeDocument } from './contract';
 import { routesByOperationId } from './route-metadata';
 
-export { API_KEY_SECURITY } from './contract';
-
 /**
  * The OpenAPI document: generated from the controllers' and DTOs' decorators, then completed from
  * the app's own metadata (src/bootstrap/openapi/contract.ts). Served at /docs-json, exported to
