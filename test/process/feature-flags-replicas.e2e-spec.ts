@@ -38,11 +38,12 @@ describeWithServices('feature-flags replicas e2e')(
     });
 
     /** An anonymous caller is shown only the flags it gets, so a flag that is off is absent. */
-    const flagOnB = async (): Promise<boolean> => {
-      const response = await call<Record<string, boolean>>(b, 'GET', '/api/v1/features');
-      if (response.status !== 200) throw new Error(`GET /features on B answered ${response.status}`);
+    const flagOn = async (app: AppProcess): Promise<boolean> => {
+      const response = await call<Record<string, boolean>>(app, 'GET', '/api/v1/features');
+      if (response.status !== 200) throw new Error(`GET /features answered ${response.status}`);
       return response.body.data[FLAG] ?? false;
     };
+    const flagOnB = async (): Promise<boolean> => flagOn(b);
 
     /** Polls B as a busy client would until it reports `expected`; the time from `since` until then. */
     const waitOnB = async (expected: boolean, since: number): Promise<{ delayMs: number; polls: number }> => {
@@ -74,7 +75,7 @@ describeWithServices('feature-flags replicas e2e')(
           body: { enabled, description: 'Propagation probe' },
         });
         expect(changed.status).toBe(200);
-        expect((await call<Record<string, boolean>>(a, 'GET', '/api/v1/features')).body.data[FLAG]).toBe(enabled);
+        expect(await flagOn(a)).toBe(enabled);
 
         const { delayMs, polls } = await waitOnB(enabled, Date.now());
         delays.push(delayMs);
