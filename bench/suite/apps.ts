@@ -57,9 +57,11 @@ export function productionEnv(scratch: Scratch): Record<string, string> {
     SEED_DEMO_DATA: 'false',
     REDIS_KEY_PREFIX: scratch.redisKeyPrefix,
     RATE_LIMIT_DEFAULT_LIMIT: '1000000000',
+    RATE_LIMIT_ADDRESS_LIMIT: '1000000000',
     RATE_LIMIT_BURST_LIMIT: '1000000000',
     RATE_LIMIT_AUTH_LIMIT: '1000000000',
     RATE_LIMIT_ACCOUNT_LIMIT: '1000000000',
+    RATE_LIMIT_ACCOUNT_CEILING: '1000000000',
     ...(scratch.redisUrl ? { REDIS_URL: scratch.redisUrl } : {}),
   };
 }

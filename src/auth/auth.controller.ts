@@ -6,9 +6,9 @@ import type { AuthenticatedRequest, Principal } from '../common/access/principal
 import { OptionalUser, Public } from '../common/decorators';
 import { AuthenticationException, ErrorCode } from '../common/errors';
 import { ApiEnvelope, ApiErrors } from '../common/http';
-import { AccountRateLimit, AuthRateLimit } from '../platform/rate-limit';
+import { AuthRateLimit, CredentialAttempts } from '../platform/rate-limit';
 import { AuthService } from './auth.service';
-import { loginAccount, refreshSession } from './credential-rate-limits';
+import { loginAccountOf } from './credential-rate-limits';
 import { CookieSessionResponseDto } from './dto/cookie-session-response.dto';
 import { CsrfTokenResponseDto } from './dto/csrf-token-response.dto';
 import { LoginDto } from './dto/login.dto';
@@ -27,9 +27,11 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly cookies: SessionCookies,
+    private readonly attempts: CredentialAttempts,
   ) {}
 
   @Public()
+  @AuthRateLimit()
   @Post('register')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
@@ -39,7 +41,7 @@ export class AuthController {
       'revealed); the owner of the address is told by mail. Sign in to use a new account.',
   })
   @ApiEnvelope(RegistrationAcceptedDto, { status: HttpStatus.ACCEPTED })
-  @ApiErrors(ErrorCode.ValidationError)
+  @ApiErrors(ErrorCode.ValidationError, ErrorCode.RateLimitExceeded)
   async register(@Body() body: RegisterDto): Promise<RegistrationAcceptedDto> {
     await this.auth.register(body);
     return { status: 'accepted', email: body.email };
@@ -47,7 +49,6 @@ export class AuthController {
 
   @Public()
   @AuthRateLimit()
-  @AccountRateLimit(loginAccount)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -60,15 +61,18 @@ export class AuthController {
   async login(
     @Body() body: LoginDto,
     @Query() query: LoginQueryDto,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponseDto | CookieSessionResponseDto> {
+    // Counted as a failure until the password is right (docs/decisions/0028).
+    const attempt = await this.attempts.begin(loginAccountOf(body.email), request);
     const pair = await this.auth.login(body, query.mode);
+    await attempt.succeeded();
     return query.mode === 'cookie' ? this.cookies.start(response, pair) : toTokenResponse(pair);
   }
 
   @Public()
   @AuthRateLimit()
-  @AccountRateLimit(refreshSession)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({

@@ -8,18 +8,21 @@ import responseTime from 'response-time';
 
 import { assignRequestId } from '../common/context/request-id';
 import { rejectDeepNesting, rejectPrototypeKeys, requireJsonBody } from '../common/http/json-body';
+import { answerParserRefusals } from '../common/http/parser-refusals';
 import type { AllConfig } from '../config';
 import { FrameworkQuietLogger } from '../platform/logging/framework-quiet.logger';
 import { HttpMetrics } from '../platform/metrics';
+import { AddressRateLimit } from '../platform/rate-limit';
 import { corsOptionsDelegate } from '../platform/security/cors-options';
-import { OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
+import { OPERATIONAL_PATHS, OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 
 /**
  * Everything main.ts and the end-to-end tests both need, in request order (docs/decisions/0008):
- * request id, metrics and response time (so they measure everything after them), security
+ * request id, metrics and response time (so they measure everything after them), the per-address
+ * rate limit (so every request counts), security
  * headers and CORS, compression, cookies and body parsing; then Nest's guards (authentication,
  * CSRF, rate limit, permissions) and interceptors (timeout, Cache-Control, envelope); the global
  * prefix; OpenAPI. A worker process (APP_ROLE=worker) serves only the probes and /metrics.
@@ -31,12 +34,17 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
+  const metrics = app.get(HttpMetrics);
+  answerParserRefusals(app.getHttpServer(), (status, code) => metrics.countParserRefusal(status, code));
   app.use(assignRequestId);
-  if (config.layers.httpMetrics) app.use(app.get(HttpMetrics).middleware);
+  if (config.layers.httpMetrics) app.use(metrics.middleware);
   app.use(responseTime({ digits: 1, header: 'X-Response-Time' }));
   // After metrics and timing, so requests a worker refuses are still counted.
   const worker = configService.getOrThrow('events', { infer: true }).role === 'worker';
   if (worker) app.use(operationalRoutesOnly);
+  // Before authentication, body parsing and routing, so every request counts against its address
+  // (failed authentication, unknown routes, refused bodies included). docs/decisions/0028
+  else app.use(app.get(AddressRateLimit).middlewareExcept(OPERATIONAL_PATHS));
   if (config.layers.securityHeaders) app.use(helmet({ hsts: config.isProduction }));
   app.enableCors(corsOptionsDelegate(configService.getOrThrow('security', { infer: true }).cors));
   // Unsigned: the cookies that matter carry their own signatures (JWTs, HMAC'd CSRF tokens).

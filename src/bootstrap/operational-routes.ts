@@ -5,7 +5,7 @@ import { ResourceNotFoundException } from '../common/errors';
 /** Routes every process serves, whatever its role: the probes and the metrics scrape. */
 export const OPERATIONAL_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
-const OPERATIONAL_PATHS = new Set(OPERATIONAL_ROUTES.map((route) => `/${route}`));
+export const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(OPERATIONAL_ROUTES.map((route) => `/${route}`));
 
 /**
  * A worker process (APP_ROLE=worker) answers only the probes and /metrics: everything else gets

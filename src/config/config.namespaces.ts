@@ -50,6 +50,10 @@ const NAMESPACES = {
       url: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      /** Deadline and breaker of the Redis calls requests wait for. */
+      requestTimeoutMs: env.REDIS_REQUEST_TIMEOUT_MS,
+      breakerThreshold: env.REDIS_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: env.REDIS_BREAKER_HALF_OPEN_MS,
     }) as const,
   cache: (env: Environment) => ({ backend: env.CACHE_BACKEND, defaultTtlMs: env.CACHE_DEFAULT_TTL_MS }) as const,
   logging: (env: Environment) =>
@@ -81,12 +85,14 @@ const NAMESPACES = {
       enabled: env.RATE_LIMIT_ENABLED,
       defaultLimit: env.RATE_LIMIT_DEFAULT_LIMIT,
       defaultTtlMs: env.RATE_LIMIT_DEFAULT_TTL_MS,
+      addressLimit: env.RATE_LIMIT_ADDRESS_LIMIT,
       burstLimit: env.RATE_LIMIT_BURST_LIMIT,
       burstTtlMs: env.RATE_LIMIT_BURST_TTL_MS,
       authLimit: env.RATE_LIMIT_AUTH_LIMIT,
       authTtlMs: env.RATE_LIMIT_AUTH_TTL_MS,
       accountLimit: env.RATE_LIMIT_ACCOUNT_LIMIT,
       accountTtlMs: env.RATE_LIMIT_ACCOUNT_TTL_MS,
+      accountCeiling: env.RATE_LIMIT_ACCOUNT_CEILING,
       failClosed: env.RATE_LIMIT_FAIL_CLOSED,
     }) as const,
   events: (env: Environment) =>

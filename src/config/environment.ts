@@ -188,6 +188,28 @@ export class EnvironmentSchema {
   @Min(50)
   REDIS_COMMAND_TIMEOUT_MS = 500;
 
+  /**
+   * Deadline of each Redis call a request waits for (cache reads, rate-limit checks, revocation
+   * checks); past it the call counts as failed and the request takes the documented fallback.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(1000)
+  REDIS_REQUEST_TIMEOUT_MS = 50;
+
+  /** Consecutive failed request-path Redis calls that open the breaker (calls then fall back at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REDIS_BREAKER_THRESHOLD = 5;
+
+  /** How long the open breaker waits before letting one trial call through. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  REDIS_BREAKER_HALF_OPEN_MS = 1000;
+
   @IsOptional()
   @IsIn(['redis', 'memory', 'none'])
   CACHE_BACKEND?: 'redis' | 'memory' | 'none';
@@ -229,11 +251,20 @@ export class EnvironmentSchema {
   @IsIn([true, false], { message: 'must be true or false' })
   RATE_LIMIT_ENABLED = true;
 
-  /** Requests per client (user when signed in, else IP) per window, across the whole API. */
+  /** Requests per signed-in user per window (RATE_LIMIT_DEFAULT_TTL_MS), across the whole API. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   RATE_LIMIT_DEFAULT_LIMIT = 300;
+
+  /**
+   * Requests per client address per window (RATE_LIMIT_DEFAULT_TTL_MS), counted before anything
+   * else: every request, signed in or not, refused or not. Raise it when many users share an address.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ADDRESS_LIMIT = 600;
 
   @Type(() => Number)
   @IsInt()
@@ -264,8 +295,8 @@ export class EnvironmentSchema {
   RATE_LIMIT_AUTH_TTL_MS = 60_000;
 
   /**
-   * The limit of the credential endpoints per account (login: per email; refresh: per session),
-   * from any IP. Default: CREDENTIAL_LIMITS.
+   * Failed logins into one account from one address per window before that address is refused
+   * for it (docs/decisions/0028). Default: CREDENTIAL_LIMITS.
    */
   @IsOptional()
   @Type(() => Number)
@@ -277,6 +308,15 @@ export class EnvironmentSchema {
   @IsInt()
   @Min(100)
   RATE_LIMIT_ACCOUNT_TTL_MS = 900_000;
+
+  /**
+   * Failed logins into one account from all addresses per window after which every attempt on it
+   * is slowed and addresses that have failed on it are refused (docs/decisions/0028).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ACCOUNT_CEILING = 100;
 
   /** When the Redis behind the limits fails: false counts per instance meanwhile, true answers 503. */
   @Transform(toBoolean)

@@ -25,6 +25,7 @@ describeWithServices('replicas e2e')('Two replicas on one Postgres and one Redis
       ...baseEnv(database, 'replicas'),
       TRUST_PROXY: 'true',
       RATE_LIMIT_DEFAULT_LIMIT: String(LIMIT),
+      RATE_LIMIT_ADDRESS_LIMIT: String(LIMIT),
       RATE_LIMIT_DEFAULT_TTL_MS: '60000',
     };
     a = await startReady(env);

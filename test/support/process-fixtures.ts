@@ -21,9 +21,11 @@ export function baseEnv(database: TestDatabase, keyPrefix: string): Record<strin
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_DEFAULT_LIMIT: '100000',
+    RATE_LIMIT_ADDRESS_LIMIT: '100000',
     RATE_LIMIT_BURST_LIMIT: '0',
     RATE_LIMIT_AUTH_LIMIT: '1000',
     RATE_LIMIT_ACCOUNT_LIMIT: '1000',
+    RATE_LIMIT_ACCOUNT_CEILING: '100000',
   };
 }
 

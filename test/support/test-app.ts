@@ -53,9 +53,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     SEED_DEMO_DATA: 'false',
     // Limits on, but out of reach of ordinary suites; rate-limit suites set their own.
     RATE_LIMIT_DEFAULT_LIMIT: '1000000',
+    RATE_LIMIT_ADDRESS_LIMIT: '1000000',
     RATE_LIMIT_BURST_LIMIT: '1000000',
     RATE_LIMIT_AUTH_LIMIT: '1000000',
     RATE_LIMIT_ACCOUNT_LIMIT: '1000000',
+    RATE_LIMIT_ACCOUNT_CEILING: '1000000',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     ...database.env,

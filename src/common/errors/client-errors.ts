@@ -41,6 +41,24 @@ export class RequestTooLargeException extends AppException {
   }
 }
 
+/** The request line and headers are over Node's limit (`--max-http-header-size`, 16 KiB by default). */
+export class HeadersTooLargeException extends AppException {
+  readonly code = ErrorCode.HeadersTooLarge;
+
+  constructor() {
+    super('The request line or headers are too large');
+  }
+}
+
+/** The client did not send its request line and headers in time (Node's `headersTimeout`/`requestTimeout`). */
+export class RequestTimeoutException extends AppException {
+  readonly code = ErrorCode.RequestTimeout;
+
+  constructor() {
+    super('The request was not received in time');
+  }
+}
+
 export class ResourceNotFoundException extends AppException {
   readonly code = ErrorCode.ResourceNotFound;
 

@@ -5,6 +5,8 @@ export enum ErrorCode {
   ValidationError = 'VALIDATION_ERROR',
   BadRequest = 'BAD_REQUEST',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  RequestTimeout = 'REQUEST_TIMEOUT',
   AuthenticationError = 'AUTHENTICATION_ERROR',
   PermissionDenied = 'PERMISSION_DENIED',
   CsrfInvalid = 'CSRF_INVALID',
@@ -24,6 +26,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, HttpStatus>> 
   [ErrorCode.ValidationError]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.BadRequest]: HttpStatus.BAD_REQUEST,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.HeadersTooLarge]: 431 as HttpStatus, // Request Header Fields Too Large: not in Nest's HttpStatus enum
+  [ErrorCode.RequestTimeout]: HttpStatus.REQUEST_TIMEOUT,
   [ErrorCode.AuthenticationError]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.PermissionDenied]: HttpStatus.FORBIDDEN,
   [ErrorCode.CsrfInvalid]: HttpStatus.FORBIDDEN,

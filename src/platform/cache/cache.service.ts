@@ -6,6 +6,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 
 import type { AllConfig } from '../../config';
+import { RedisCircuit } from '../redis/redis-circuit';
 import { CACHE_STORE } from './cache.constants';
 import { CacheMetrics } from './cache.metrics';
 import { prefixOf } from './cache-keys';
@@ -34,6 +35,7 @@ const LOG_INTERVAL_MS = 10_000;
  * The application cache: cache-aside with tags, over @nestjs/cache-manager (Redis or memory).
  *
  * - It never fails a request: a store error or timeout is logged, counted and treated as a miss.
+ *   Redis calls run under RedisCircuit (a deadline of tens of milliseconds and a breaker).
  * - Tags are versions, not key lists: an entry remembers its tags' versions from before its value
  *   was loaded, and `invalidateTags` replaces those versions. A reader that loaded old data while a
  *   write committed therefore stores an entry that is already stale, so no read after a write
@@ -46,7 +48,6 @@ const LOG_INTERVAL_MS = 10_000;
 export class CacheService implements OnModuleDestroy {
   private readonly logger = new Logger(CacheService.name);
   private readonly defaultTtlMs: number;
-  private readonly timeoutMs: number;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly pendingTags = new Set<string>();
   private readonly retryTimer: NodeJS.Timeout;
@@ -56,10 +57,10 @@ export class CacheService implements OnModuleDestroy {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(CACHE_STORE) private readonly store: CacheStore,
     private readonly metrics: CacheMetrics,
+    private readonly circuit: RedisCircuit,
     config: ConfigService<AllConfig, true>,
   ) {
     this.defaultTtlMs = config.getOrThrow('cache', { infer: true }).defaultTtlMs;
-    this.timeoutMs = config.getOrThrow('redis', { infer: true }).commandTimeoutMs;
     this.retryTimer = setInterval(() => void this.retryPendingInvalidations(), RETRY_INTERVAL_MS).unref();
   }
 
@@ -165,12 +166,12 @@ export class CacheService implements OnModuleDestroy {
     for (const tag of [...this.pendingTags]) if (await this.bumpTag(tag)) this.pendingTags.delete(tag);
   }
 
-  /** Runs a store operation with a deadline; failures are counted, logged (throttled) and replaced by `fallback`. */
+  /** Runs a store operation (Redis: under the deadline and breaker); failures are counted, logged (throttled) and replaced by `fallback`. */
   private async guarded<T>(operation: string, key: string, run: () => Promise<T>, fallback: T): Promise<T> {
     if (this.store.backend === 'none' && operation !== 'get') return fallback;
     const stop = this.metrics.duration.startTimer({ backend: this.store.backend, operation });
     try {
-      return await withDeadline(run(), this.timeoutMs);
+      return await (this.store.backend === 'redis' ? this.circuit.run(run) : run());
     } catch (error) {
       this.metrics.errors.inc({ backend: this.store.backend, prefix: prefixOf(key), operation });
       this.logFailure(operation, error);
@@ -202,12 +203,4 @@ export class CacheService implements OnModuleDestroy {
 
 function tagKey(tag: string): string {
   return `tag:${tag}`;
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`cache operation timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

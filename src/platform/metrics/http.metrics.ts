@@ -6,6 +6,8 @@ import { routeTemplateOf } from '../../common/http/route-template';
 import { MetricsRegistry } from './metrics-registry';
 
 const UNMEASURED_PATHS = new Set(['/metrics']);
+/** The route label of requests the HTTP parser refused. */
+export const UNPARSED_ROUTE = 'unparsed';
 
 /**
  * HTTP request metrics, labelled by method, route template (never the raw path, so ids cannot
@@ -40,6 +42,12 @@ export class HttpMetrics {
       help: 'Error responses by error code',
       labelNames: ['route', 'code'],
     });
+  }
+
+  /** A request Node's HTTP parser refused before Express saw it (no method or route to label it by). */
+  countParserRefusal(status: number, code: string): void {
+    this.requests.inc({ method: 'unknown', route: UNPARSED_ROUTE, status: String(status) });
+    this.errors.inc({ route: UNPARSED_ROUTE, code });
   }
 
   /** Express middleware measuring every request, including 404s and body-parser rejections. */

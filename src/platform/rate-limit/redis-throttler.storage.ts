@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 
 import { DependencyUnavailableException } from '../../common/errors';
 import type { AllConfig } from '../../config';
+import { RedisCircuit } from '../redis/redis-circuit';
 import { createRedisClient } from '../redis/redis-client.factory';
 import { RateLimitMetrics } from './rate-limit.metrics';
 
@@ -16,48 +17,66 @@ export interface ThrottlerStorageRecord {
   timeToBlockExpire: number;
 }
 
+/** One limit a request is counted against: a fixed window of `ttlMs` allowing `limit` hits, then a block of `blockMs`. */
+export interface RateWindow {
+  readonly key: string;
+  readonly ttlMs: number;
+  readonly limit: number;
+  readonly blockMs: number;
+  /** The named limit (`default`, `burst`, `address`, `auth`...), for the in-process fallback and metrics. */
+  readonly name: string;
+}
+
 /**
- * Fixed window with block, in one atomic script: a request is counted and judged in the same
- * step, so N concurrent requests against a limit of N let exactly N through on any number of
- * replicas. (Storages that read, then write in a second round trip let a flood through.)
- * KEYS: hits, block. ARGV: window ms, limit, block ms. Returns hits, window ms left, blocked, block ms left.
+ * Every window a request is counted against, in one atomic script and one round trip: each
+ * window is a fixed window with block, counted and judged in the same step, so N concurrent
+ * requests against a limit of N let exactly N through on any number of replicas. (Storages that
+ * read, then write in a second round trip let a flood through.)
+ * KEYS: per window, hits then block. ARGV: per window, window ms, limit, block ms.
+ * Returns per window: hits, window ms left, blocked (0/1), block ms left.
  */
-const INCREMENT_SCRIPT = `
-local blockLeft = redis.call('PTTL', KEYS[2])
-if blockLeft > 0 then
-  return { tonumber(redis.call('GET', KEYS[1]) or ARGV[2]), math.max(redis.call('PTTL', KEYS[1]), 0), 1, blockLeft }
+const CONSUME_SCRIPT = `
+local out = {}
+for i = 1, #KEYS / 2 do
+  local hitsKey, blockKey = KEYS[2 * i - 1], KEYS[2 * i]
+  local windowMs, limit, blockMs = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
+  local blockLeft = redis.call('PTTL', blockKey)
+  if blockLeft > 0 then
+    local hits = tonumber(redis.call('GET', hitsKey) or limit)
+    table.insert(out, hits); table.insert(out, math.max(redis.call('PTTL', hitsKey), 0)); table.insert(out, 1); table.insert(out, blockLeft)
+  else
+    local hits = redis.call('INCR', hitsKey)
+    local windowLeft = redis.call('PTTL', hitsKey)
+    if windowLeft < 0 then
+      redis.call('PEXPIRE', hitsKey, windowMs)
+      windowLeft = windowMs
+    end
+    local blocked = 0
+    if hits > limit then
+      redis.call('SET', blockKey, '1', 'PX', blockMs)
+      blocked = 1
+      blockLeft = blockMs
+    else
+      blockLeft = 0
+    end
+    table.insert(out, hits); table.insert(out, windowLeft); table.insert(out, blocked); table.insert(out, blockLeft)
+  end
 end
-local hits = redis.call('INCR', KEYS[1])
-local windowLeft = redis.call('PTTL', KEYS[1])
-if windowLeft < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  windowLeft = tonumber(ARGV[1])
-end
-if hits > tonumber(ARGV[2]) then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  return { hits, windowLeft, 1, tonumber(ARGV[3]) }
-end
-return { hits, windowLeft, 0, 0 }
+return out
 `;
 
-type RedisWithThrottle = Redis & {
-  throttleIncrement(
-    hitsKey: string,
-    blockKey: string,
-    windowMs: number,
-    limit: number,
-    blockMs: number,
-  ): Promise<number[]>;
+type RedisWithConsume = Redis & {
+  /** numberOfKeys first (the script takes any number of windows), then the keys, then the arguments. */
+  rateLimitConsume(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
 };
 
 const LOG_INTERVAL_MS = 10_000;
-/** Only a Redis that is connected but stuck takes this long; it then counts as down. */
-const SLOW_ANSWER_TIMEOUT_MS = 5_000;
 
 /**
  * Rate-limit counters in Redis (shared by every replica) when configured, in process otherwise.
- * When Redis fails, counting falls back to this process (fail open, logged and counted) or the
- * request is refused with 503 (RATE_LIMIT_FAIL_CLOSED=true).
+ * When Redis fails, is late (RedisCircuit's deadline) or its breaker is open, counting falls back
+ * to this process (fail open, logged and counted) or the request is refused with 503
+ * (RATE_LIMIT_FAIL_CLOSED=true).
  *
  * Written here rather than taken from @nest-lab/throttler-storage-redis: that package does not
  * resolve against Nest 12 (its peer range stops at 11), and the storage is one short script.
@@ -68,24 +87,21 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly local = new ThrottlerStorageService();
   private readonly keyPrefix: string;
   private readonly failClosed: boolean;
-  private readonly redis: RedisWithThrottle | null;
+  private readonly redis: RedisWithConsume | null;
   private lastErrorLogAt = 0;
   private closing?: Promise<void>;
 
   constructor(
     private readonly metrics: RateLimitMetrics,
+    private readonly circuit: RedisCircuit,
     config: ConfigService<AllConfig, true>,
   ) {
     const redis = config.getOrThrow('redis', { infer: true });
     this.keyPrefix = `${redis.keyPrefix}rl:`;
     this.failClosed = config.getOrThrow('rateLimit', { infer: true }).failClosed;
-    // A connection of its own, without the short command timeout of the shared one: under a flood
-    // a slow answer is still an answer, and counting it locally as if Redis were down would let
-    // requests through that Redis is also counting. An outage still fails at once (no offline queue).
-    this.redis = redis.url
-      ? (createRedisClient(redis, 'rate-limit', SLOW_ANSWER_TIMEOUT_MS) as RedisWithThrottle)
-      : null;
-    this.redis?.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
+    // A connection of its own, so a flood of checks does not queue behind cache and revocation calls.
+    this.redis = redis.url ? (createRedisClient(redis, 'rate-limit') as RedisWithConsume) : null;
+    this.redis?.defineCommand('rateLimitConsume', { lua: CONSUME_SCRIPT });
   }
 
   /**
@@ -105,6 +121,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 
+  /** @nestjs/throttler's storage contract: one window. The guards count all of a request's windows at once with consume(). */
   async increment(
     key: string,
     ttl: number,
@@ -112,42 +129,47 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    if (!this.redis)
-      return this.timed('memory', () => this.local.increment(key, ttl, limit, blockDuration, throttlerName));
+    const [record] = await this.consume([{ key, ttlMs: ttl, limit, blockMs: blockDuration, name: throttlerName }]);
+    return record;
+  }
+
+  /** Counts one request against every window, in one round trip; the records are in the windows' order. */
+  async consume(windows: readonly RateWindow[]): Promise<ThrottlerStorageRecord[]> {
+    if (windows.length === 0) return [];
+    const redis = this.redis;
+    if (!redis) return this.timed('memory', () => this.consumeLocally(windows));
     try {
-      return await this.timed('redis', () => this.incrementInRedis(key, ttl, limit, blockDuration));
+      return await this.timed('redis', () => this.circuit.run(() => this.consumeInRedis(redis, windows)));
     } catch (error) {
-      return this.whenRedisFails(error, () => this.local.increment(key, ttl, limit, blockDuration, throttlerName));
+      return this.whenRedisFails(error, () => this.consumeLocally(windows));
     }
   }
 
-  private async incrementInRedis(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-  ): Promise<ThrottlerStorageRecord> {
-    const redis = this.redis as RedisWithThrottle;
-    const hitsKey = `${this.keyPrefix}${key}`;
-    const [hits, windowLeft, blocked, blockLeft] = await redis.throttleIncrement(
-      hitsKey,
-      `${hitsKey}:block`,
-      ttl,
-      limit,
-      blockDuration,
+  private consumeLocally(windows: readonly RateWindow[]): Promise<ThrottlerStorageRecord[]> {
+    return Promise.all(
+      windows.map((window) => this.local.increment(window.key, window.ttlMs, window.limit, window.blockMs, window.name)),
     );
-    return {
-      totalHits: hits,
-      timeToExpire: Math.ceil(windowLeft / 1000),
-      isBlocked: blocked === 1,
-      timeToBlockExpire: Math.ceil(blockLeft / 1000),
-    };
   }
 
-  private whenRedisFails(
-    error: unknown,
-    countLocally: () => Promise<ThrottlerStorageRecord>,
-  ): Promise<ThrottlerStorageRecord> {
+  private async consumeInRedis(redis: RedisWithConsume, windows: readonly RateWindow[]): Promise<ThrottlerStorageRecord[]> {
+    const keys = windows.flatMap((window) => {
+      const hitsKey = `${this.keyPrefix}${window.key}`;
+      return [hitsKey, `${hitsKey}:block`];
+    });
+    const args = windows.flatMap((window) => [window.ttlMs, window.limit, window.blockMs]);
+    const flat = await redis.rateLimitConsume(keys.length, ...keys, ...args);
+    return windows.map((_, i) => {
+      const [hits, windowLeft, blocked, blockLeft] = flat.slice(i * 4, i * 4 + 4);
+      return {
+        totalHits: hits,
+        timeToExpire: Math.ceil(windowLeft / 1000),
+        isBlocked: blocked === 1,
+        timeToBlockExpire: Math.ceil(blockLeft / 1000),
+      };
+    });
+  }
+
+  private whenRedisFails<T>(error: unknown, countLocally: () => Promise<T>): Promise<T> {
     this.metrics.storageErrors.inc({ mode: this.failClosed ? 'fail_closed' : 'fail_open' });
     if (Date.now() - this.lastErrorLogAt > LOG_INTERVAL_MS) {
       this.lastErrorLogAt = Date.now();

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 
 import type { AllConfig } from '../../config';
 import { REDIS_CLIENT } from './redis.constants';
+import { RedisCircuit } from './redis-circuit';
 import { createRedisClient } from './redis-client.factory';
 
 @Injectable()
@@ -19,6 +20,7 @@ class RedisShutdown implements OnApplicationShutdown {
 /**
  * The optional shared Redis connection. Consumers inject REDIS_CLIENT and must handle `null`
  * (no Redis configured) and rejected commands (Redis down) by degrading, never by failing.
+ * Calls a request waits for go through RedisCircuit (deadline and breaker).
  */
 @Global()
 @Module({
@@ -32,7 +34,8 @@ class RedisShutdown implements OnApplicationShutdown {
       },
     },
     RedisShutdown,
+    RedisCircuit,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisCircuit],
 })
 export class RedisModule {}

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 
+import type { RedisCircuit } from '../redis/redis-circuit';
 import { MemoryRevocationStore } from './memory-revocation.store';
 import type { RevocationMetrics } from './revocation.metrics';
 import type { Revocation, RevocationStore } from './revocation-store';
@@ -21,8 +22,8 @@ interface PendingWrite {
  *   whatever happens to Redis.
  * - A write that fails is kept and retried every second until it succeeds or the credential has
  *   expired anyway.
- * - A check that fails throws RevocationStoreUnavailableError (counted, logged): it never answers
- *   "not revoked" without having asked.
+ * - A check that fails or misses its deadline (RedisCircuit) throws RevocationStoreUnavailableError
+ *   (counted, logged): it never answers "not revoked" without having asked; the caller asks Postgres.
  * - Redis keeps nothing on disk: a restart empties it, and with it every revocation. A marker key
  *   is written (in one transaction with the revocations) only by `seed`, from the durable ledger;
  *   a check that finds no marker cannot prove a token live and throws too (gap `unseeded`).
@@ -39,6 +40,7 @@ export class RedisRevocationStore implements RevocationStore {
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     private readonly metrics: RevocationMetrics,
+    private readonly circuit: RedisCircuit,
   ) {
     this.retryTimer = setInterval(() => void this.retryPending(), RETRY_INTERVAL_MS).unref();
   }
@@ -59,9 +61,11 @@ export class RedisRevocationStore implements RevocationStore {
     let seeded: number;
     let revoked: number;
     try {
-      [seeded, revoked] = await this.existsBoth(
-        this.seededMarker(),
-        ids.map((id) => this.key(id)),
+      [seeded, revoked] = await this.circuit.run(() =>
+        this.existsBoth(
+          this.seededMarker(),
+          ids.map((id) => this.key(id)),
+        ),
       );
     } catch (error) {
       this.failed('check', error);
@@ -107,7 +111,7 @@ export class RedisRevocationStore implements RevocationStore {
     try {
       const transaction = this.redis.multi();
       for (const id of entry.ids) transaction.set(this.key(id), '1', 'PX', Math.ceil(ttlMs));
-      await execOrThrow(transaction);
+      await this.circuit.run(() => execOrThrow(transaction));
       return true;
     } catch (error) {
       this.failed('revoke', error);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 
 import type { AllConfig } from '../../config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
+import { RedisCircuit } from '../redis/redis-circuit';
 import { CsrfTokenService } from './csrf-token.service';
 import { FieldEncryptionService } from './field-encryption.service';
 import { MemoryRevocationStore } from './memory-revocation.store';
@@ -36,14 +37,15 @@ class RevocationStoreShutdown implements OnApplicationShutdown {
     SecurityMetrics,
     {
       provide: REVOCATION_STORE,
-      inject: [REDIS_CLIENT, ConfigService, RevocationMetrics],
+      inject: [REDIS_CLIENT, ConfigService, RevocationMetrics, RedisCircuit],
       useFactory: (
         redis: Redis | null,
         config: ConfigService<AllConfig, true>,
         metrics: RevocationMetrics,
+        circuit: RedisCircuit,
       ): RevocationStore =>
         redis
-          ? new RedisRevocationStore(redis, config.getOrThrow('redis', { infer: true }).keyPrefix, metrics)
+          ? new RedisRevocationStore(redis, config.getOrThrow('redis', { infer: true }).keyPrefix, metrics, circuit)
           : new MemoryRevocationStore(),
     },
     RevocationStoreShutdown,
