@@ -27,6 +27,9 @@ describeWithServices('replicas e2e')('Two replicas on one Postgres and one Redis
       RATE_LIMIT_DEFAULT_LIMIT: String(LIMIT),
       RATE_LIMIT_ADDRESS_LIMIT: String(LIMIT),
       RATE_LIMIT_DEFAULT_TTL_MS: '60000',
+      // Exactness is promised while Redis answers within the deadline; the shared test Redis
+      // sometimes does not within the production default, and a late answer is counted per instance.
+      REDIS_REQUEST_TIMEOUT_MS: '1000',
     };
     a = await startReady(env);
     b = await startReady(env);

@@ -6,10 +6,6 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   handleAll,
-  type IPolicy,
-  timeout,
-  TimeoutStrategy,
-  wrap,
 } from 'cockatiel';
 
 import type { AllConfig } from '../../config';
@@ -34,7 +30,7 @@ const STATE_NAMES: Readonly<Record<CircuitState, RedisCircuitState>> = {
 @Injectable()
 export class RedisCircuit {
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly policy: IPolicy;
+  private readonly deadlineMs: number;
 
   constructor(config: ConfigService<AllConfig, true>) {
     const redis = config.getOrThrow('redis', { infer: true });
@@ -42,9 +38,7 @@ export class RedisCircuit {
       halfOpenAfter: redis.breakerHalfOpenMs,
       breaker: new ConsecutiveBreaker(redis.breakerThreshold),
     });
-    // Aggressive: the caller gets its answer at the deadline even though the command it sent
-    // stays queued on the connection (ioredis and node-redis cannot take back a sent command).
-    this.policy = wrap(this.breaker, timeout(redis.requestTimeoutMs, TimeoutStrategy.Aggressive));
+    this.deadlineMs = redis.requestTimeoutMs;
   }
 
   get state(): RedisCircuitState {
@@ -53,6 +47,45 @@ export class RedisCircuit {
 
   /** Runs one Redis call under the deadline and the breaker; rejects when it fails, is late or the breaker is open. */
   run<T>(call: () => Promise<T>): Promise<T> {
-    return this.policy.execute(call);
+    return this.breaker.execute(() => withDeadline(call(), this.deadlineMs));
   }
+}
+
+export class RedisDeadlineError extends Error {
+  override readonly name = 'RedisDeadlineError';
+
+  constructor(deadlineMs: number) {
+    super(`Redis did not answer within ${deadlineMs} ms`);
+  }
+}
+
+/**
+ * Rejects when `work` has not settled by the deadline; the command stays queued on its connection
+ * (a sent command cannot be taken back), only the caller stops waiting.
+ *
+ * Written here rather than with cockatiel's timeout policy: its timer rejects as soon as it fires,
+ * and under load it fires in the same turn of the event loop in which an answer Redis sent long
+ * before is still waiting to be read, so this process's own busy loop would look like a slow
+ * Redis (and a flood of checks would fall back to per-instance counting). The rejection waits
+ * for one pass of I/O (setImmediate runs after the poll phase), so only an answer that has really
+ * not arrived counts as late.
+ */
+function withDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish();
+    };
+    const timer = setTimeout(
+      () => setImmediate(() => settle(() => reject(new RedisDeadlineError(deadlineMs)))),
+      deadlineMs,
+    );
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
+    );
+  });
 }
