@@ -73,7 +73,18 @@ export class PrivateRedis {
     await once(child, 'exit');
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as with a hung Redis. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
+    this.thaw();
     await this.kill();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { MetricsRegistry } from '../metrics/metrics-registry';
+import { RedisCircuit } from '../redis/redis-circuit';
 import { errorText } from './handler-runner';
 import { OutboxRepository } from './outbox.repository';
 import { EVENT_TRANSPORT, type EventTransport } from './transports/event-transport';
@@ -10,7 +11,8 @@ import { EVENT_TRANSPORT, type EventTransport } from './transports/event-transpo
  * transport, and (with Redis) queued jobs by state. Without these a stalled dispatcher or a worker
  * Deployment scaled to zero would be silent: the counters only move when something is handled.
  * A failed measurement keeps the last value and counts `metrics_collection_errors_total`, so
- * /metrics itself still answers while the database or Redis is down.
+ * /metrics itself still answers while the database or Redis is down; the queue is asked under
+ * RedisCircuit's deadline, since the queue's connection waits for a hung Redis indefinitely.
  */
 @Injectable()
 export class BacklogMetrics {
@@ -20,6 +22,7 @@ export class BacklogMetrics {
     registry: MetricsRegistry,
     private readonly outbox: OutboxRepository,
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
+    private readonly circuit: RedisCircuit,
   ) {
     const errors = registry.counter({
       name: 'metrics_collection_errors_total',
@@ -61,11 +64,17 @@ export class BacklogMetrics {
       help: 'Jobs in the domain-events queue by state (the same queue seen from every replica)',
       labelNames: ['state'],
       collect: guarded('queue', async () => {
-        for (const [state, count] of Object.entries(await this.transport.backlog())) queued.set({ state }, count);
+        const backlog = await (this.transport.name === IN_PROCESS
+          ? this.transport.backlog()
+          : this.circuit.run(() => this.transport.backlog()));
+        for (const [state, count] of Object.entries(backlog)) queued.set({ state }, count);
       }),
     });
   }
 }
+
+/** The transport that needs no Redis (its backlog is answered in process). */
+const IN_PROCESS = 'in-process';
 
 /** Wraps `run` so calls made while one is in flight share it rather than starting another. */
 function joinInFlight(run: () => Promise<void>): () => Promise<void> {
