@@ -14,8 +14,8 @@ import { FrameworkQuietLogger } from '../platform/logging/framework-quiet.logger
 import { HttpMetrics } from '../platform/metrics';
 import { AddressRateLimit } from '../platform/rate-limit';
 import { corsOptionsDelegate } from '../platform/security/cors-options';
-import { OPERATIONAL_PATHS, OPERATIONAL_ROUTES, operationalRoutesOnly } from './operational-routes';
-import { setupSwagger } from './swagger';
+import { OPERATIONAL_PATHS, OPERATIONAL_ROUTES, operationalRoutesOnly, unknownOutsideApi } from './operational-routes';
+import { DOCS_PATH, setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 
@@ -45,6 +45,7 @@ export function configureApp(app: NestExpressApplication): void {
   // Before authentication, body parsing and routing, so every request counts against its address
   // (failed authentication, unknown routes, refused bodies included). docs/decisions/0028
   else app.use(app.get(AddressRateLimit).middlewareExcept(OPERATIONAL_PATHS));
+  if (!worker) app.use(unknownOutsideApi(API_PREFIX, DOCS_PATH));
   if (config.layers.securityHeaders) app.use(helmet({ hsts: config.isProduction }));
   app.enableCors(corsOptionsDelegate(configService.getOrThrow('security', { infer: true }).cors));
   // Unsigned: the cookies that matter carry their own signatures (JWTs, HMAC'd CSRF tokens).

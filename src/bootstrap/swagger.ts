@@ -7,6 +7,9 @@ import type { AppConfig } from '../config';
 import { StaticBearerToken } from '../platform/security/static-bearer-token';
 import { buildOpenApiDocument } from './openapi/document';
 
+/** Swagger UI here, the document at `${DOCS_PATH}-json`. */
+export const DOCS_PATH = 'docs';
+
 const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 
 /**
@@ -17,7 +20,7 @@ const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 export function setupSwagger(app: INestApplication, access: Pick<AppConfig, 'isProduction' | 'docsBearerToken'>): void {
   if (access.isProduction && access.docsBearerToken === undefined) return;
   if (access.docsBearerToken !== undefined) app.use(requireDocsToken(new StaticBearerToken(access.docsBearerToken)));
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json`, raw: ['json'] });
 }
 
 function requireDocsToken(token: StaticBearerToken) {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger, NotFoundException } from
 import type { Request, Response } from 'express';
 
 import { AppException, ErrorCode } from '../errors';
-import { markUnmatchedRoute } from '../http/route-template';
+import { markUnmatchedRoute, UNMATCHED_ROUTE } from '../http/route-template';
 import { toAppException } from './to-app-exception';
 
 /** The body of every error response (docs/api.md). */
@@ -44,10 +44,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private log(error: AppException, original: unknown, request: Request): void {
-    if (error.status < 500) return; // the request-completion line already carries the status and code
+    if (error.status < 500) {
+      if (!hasRequestLogger(request)) this.logRefusal(error, request);
+      return; // otherwise the request-completion line carries the status and code
+    }
     const cause = error.cause ?? original;
     this.logger.error(
       {
+        requestId: (request as Request & { id?: string }).id,
         err: cause instanceof Error ? cause : new Error(String(cause)),
         code: error.code,
         method: request.method,
@@ -56,4 +60,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
       `Request failed with ${error.code}`,
     );
   }
+
+  /**
+   * Refused before the request logger was attached (a body parser, the per-address limit, an
+   * unknown path outside /api/v1): no completion line will be written, so this is the line.
+   */
+  private logRefusal(error: AppException, request: Request): void {
+    this.logger.warn(
+      {
+        requestId: (request as Request & { id?: string }).id,
+        method: request.method,
+        route: UNMATCHED_ROUTE,
+        status: error.status,
+        errorCode: error.code,
+      },
+      `${request.method} refused before routing: ${error.status}`,
+    );
+  }
+}
+
+/** pino-http puts its logger on the request when it starts following it (its completion line follows). */
+function hasRequestLogger(request: Request): boolean {
+  return 'log' in request;
 }
