@@ -64,12 +64,15 @@ export class BacklogMetrics {
       help: 'Jobs in the domain-events queue by state (the same queue seen from every replica)',
       labelNames: ['state'],
       collect: guarded('queue', async () => {
-        const backlog = await (this.transport.name === IN_PROCESS
-          ? this.transport.backlog()
-          : this.circuit.run(() => this.transport.backlog()));
-        for (const [state, count] of Object.entries(backlog)) queued.set({ state }, count);
+        for (const [state, count] of Object.entries(await this.queueBacklog())) queued.set({ state }, count);
       }),
     });
+  }
+
+  private queueBacklog(): Promise<Record<string, number>> {
+    return this.transport.name === IN_PROCESS
+      ? this.transport.backlog()
+      : this.circuit.run(() => this.transport.backlog());
   }
 }
 
