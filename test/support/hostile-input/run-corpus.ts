@@ -26,6 +26,7 @@ export interface CorpusResult {
 interface Answer {
   readonly status: number;
   readonly requestIdHeader: string | null;
+  readonly rateLimitHeader: string | null;
   readonly text: string;
 }
 
@@ -121,6 +122,8 @@ function judge(hostile: HostileCase, answer: Answer, expected: number[]): string
   if (answer.status >= 500) problems.push(`server error: ${got}`);
   else if (!expected.includes(answer.status)) problems.push(`expected ${expected.join(' or ')}, ${got}`);
   problems.push(...requestIdProblems(hostile.requestId, answer.requestIdHeader));
+  // Every API request is counted against its address before anything can refuse it (0028).
+  if (hostile.url.startsWith('/api/') && answer.rateLimitHeader === null) problems.push(`no X-RateLimit-Limit: ${got}`);
   if (LEAK.test(answer.text)) problems.push(`internals leaked: ${got}`);
   if (answer.status === 204 || answer.status === 304) return problems;
   const body = parse(answer.text);
@@ -163,6 +166,7 @@ async function send(target: CorpusTarget, hostile: HostileCase, caller: Caller):
   return {
     status: response.status,
     requestIdHeader: response.headers.get('x-request-id'),
+    rateLimitHeader: response.headers.get('x-ratelimit-limit'),
     text: await response.text(),
   };
 }
