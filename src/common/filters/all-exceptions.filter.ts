@@ -51,7 +51,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const cause = error.cause ?? original;
     this.logger.error(
       {
-        requestId: (request as Request & { id?: string }).id,
         err: cause instanceof Error ? cause : new Error(String(cause)),
         code: error.code,
         method: request.method,
