@@ -52,7 +52,10 @@ async function storeCalls(app: TestApp, backend: string): Promise<number> {
   const metric = app.app.get(MetricsRegistry).registry.getSingleMetric('rate_limiting_check_duration_seconds');
   const values = metric ? (await metric.get()).values : [];
   return values
-    .filter((sample) => (sample as { metricName?: string }).metricName?.endsWith('_count') && sample.labels.backend === backend)
+    .filter(
+      (sample) =>
+        (sample as { metricName?: string }).metricName?.endsWith('_count') && sample.labels.backend === backend,
+    )
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 

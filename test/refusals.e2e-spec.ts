@@ -1,4 +1,4 @@
-import { type AddressInfo,connect } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 
 import { LogCapture } from './support/log-capture';
 import { metricValue } from './support/metrics';
@@ -41,7 +41,10 @@ describe('Refusals outside the handlers', () => {
         const [head, ...rest] = text.split('\r\n\r\n');
         const [statusLine, ...headerLines] = head.split('\r\n');
         const headers = Object.fromEntries(
-          headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+          headerLines.map((line) => [
+            line.slice(0, line.indexOf(':')).toLowerCase(),
+            line.slice(line.indexOf(':') + 1).trim(),
+          ]),
         );
         resolve({ status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(rest.join('\r\n') || '{}') });
       });
@@ -52,24 +55,46 @@ describe('Refusals outside the handlers', () => {
     logs.entries.filter((entry) => entry.requestId !== undefined && entry.requestId === requestId);
 
   it.each([
-    ['oversized headers', `GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
-    ['an oversized URL', `GET /api/v1/products?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    [
+      'oversized headers',
+      `GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+    [
+      'an oversized URL',
+      `GET /api/v1/products?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
     ['a malformed request line', 'NOT A REQUEST\r\n\r\n', 400, 'BAD_REQUEST'],
     ['a malformed header', 'GET / HTTP/1.1\r\nHost x\r\nBad Header\r\n\r\n', 400, 'BAD_REQUEST'],
-    ['a bad chunked body', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, 'BAD_REQUEST'],
-  ])('answers %s refused by the HTTP parser in the envelope, logged and counted', async (_label, request, status, code) => {
-    const labels = { route: 'unparsed', status: String(status) };
-    const before = await metricValue(sut.app, 'http_requests_total', labels);
+    [
+      'a bad chunked body',
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      400,
+      'BAD_REQUEST',
+    ],
+  ])(
+    'answers %s refused by the HTTP parser in the envelope, logged and counted',
+    async (_label, request, status, code) => {
+      const labels = { route: 'unparsed', status: String(status) };
+      const before = await metricValue(sut.app, 'http_requests_total', labels);
 
-    const response = await raw(request);
+      const response = await raw(request);
 
-    expect(response.status).toBe(status);
-    expect(response.headers['content-type']).toContain('application/json');
-    expect(response.body).toEqual({ success: false, error: expect.objectContaining({ code }), requestId: expect.any(String) });
-    expect(response.headers['x-request-id']).toBe(response.body.requestId);
-    expect(loggedWith(response.body.requestId)).toEqual([expect.objectContaining({ status, errorCode: code })]);
-    expect(await metricValue(sut.app, 'http_requests_total', labels)).toBe(before + 1);
-  });
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toContain('application/json');
+      expect(response.body).toEqual({
+        success: false,
+        error: expect.objectContaining({ code }),
+        requestId: expect.any(String),
+      });
+      expect(response.headers['x-request-id']).toBe(response.body.requestId);
+      expect(loggedWith(response.body.requestId)).toEqual([expect.objectContaining({ status, errorCode: code })]);
+      expect(await metricValue(sut.app, 'http_requests_total', labels)).toBe(before + 1);
+    },
+  );
 
   it.each([
     ['an unknown route outside /api/v1', () => sut.http().get('/no-such-page'), 404, 'RESOURCE_NOT_FOUND'],
@@ -81,7 +106,11 @@ describe('Refusals outside the handlers', () => {
     ],
     [
       'a body over the limit',
-      () => sut.http().post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'x'.repeat(200_000) }),
+      () =>
+        sut
+          .http()
+          .post('/api/v1/auth/login')
+          .send({ email: 'a@example.com', password: 'x'.repeat(200_000) }),
       413,
       'PAYLOAD_TOO_LARGE',
     ],
@@ -89,7 +118,11 @@ describe('Refusals outside the handlers', () => {
     const response = await send();
 
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({ success: false, error: expect.objectContaining({ code }), requestId: expect.any(String) });
+    expect(response.body).toEqual({
+      success: false,
+      error: expect.objectContaining({ code }),
+      requestId: expect.any(String),
+    });
     expect(loggedWith(response.body.requestId as string)).toEqual(
       expect.arrayContaining([expect.objectContaining({ status, errorCode: code })]),
     );

@@ -85,7 +85,12 @@ describeWithServices('redis hang e2e')('Redis frozen during load', () => {
       for (let i = worker; running; i += 1) {
         const started = performance.now();
         const response = await requests[i % requests.length]();
-        samples.push({ kind: i % requests.length, status: response.status, ms: performance.now() - started, at: Date.now() });
+        samples.push({
+          kind: i % requests.length,
+          status: response.status,
+          ms: performance.now() - started,
+          at: Date.now(),
+        });
         await sleep(20);
       }
     };

@@ -5,7 +5,12 @@ import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 
 import { REQUEST_ID_HEADER } from '../context/request-id';
-import { type AppException, HeadersTooLargeException, MalformedRequestException, RequestTimeoutException } from '../errors';
+import {
+  type AppException,
+  HeadersTooLargeException,
+  MalformedRequestException,
+  RequestTimeoutException,
+} from '../errors';
 
 /** Counts a refusal made before Express saw the request (no route, no method to label it by). */
 export type CountRefusal = (status: number, code: string) => void;

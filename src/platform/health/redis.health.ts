@@ -34,7 +34,11 @@ export class RedisHealth implements OnModuleInit {
     const started = performance.now();
     try {
       await this.circuit.run(() => redis.ping());
-      return indicator.up({ configured: true, latencyMs: Math.round(performance.now() - started), circuit: this.circuit.state });
+      return indicator.up({
+        configured: true,
+        latencyMs: Math.round(performance.now() - started),
+        circuit: this.circuit.state,
+      });
     } catch (error) {
       return indicator.degraded({ configured: true, circuit: this.circuit.state, reason: (error as Error).message });
     }

@@ -45,7 +45,13 @@ export class AddressRateLimit {
       { name: 'address', key: `address:${address}`, limit: addressLimit, ttlMs: defaultTtlMs, blockMs: defaultTtlMs },
     ];
     if (burstLimit > 0)
-      windows.push({ name: 'burst', key: `burst:${address}`, limit: burstLimit, ttlMs: burstTtlMs, blockMs: burstTtlMs });
+      windows.push({
+        name: 'burst',
+        key: `burst:${address}`,
+        limit: burstLimit,
+        ttlMs: burstTtlMs,
+        blockMs: burstTtlMs,
+      });
     return windows;
   }
 }

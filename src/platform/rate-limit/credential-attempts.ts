@@ -40,7 +40,13 @@ return { 1, account, 0 }
 `;
 
 type RedisWithAttempts = Redis & {
-  credentialAttemptBegin(pairKey: string, accountKey: string, windowMs: number, pairLimit: number, ceiling: number): Promise<number[]>;
+  credentialAttemptBegin(
+    pairKey: string,
+    accountKey: string,
+    windowMs: number,
+    pairLimit: number,
+    ceiling: number,
+  ): Promise<number[]>;
 };
 
 interface Verdict {
@@ -153,9 +159,14 @@ export class CredentialAttempts implements OnApplicationShutdown {
     const pair = this.current(pairKey, now);
     const account = this.current(accountKey, now);
     const ttlLeft = (key: string) => Math.max((this.local.get(key)?.expiresAt ?? now) - now, 1);
-    if (pair >= this.config.accountLimit) return { allowed: false, accountFailures: account, retryAfterMs: ttlLeft(pairKey) };
+    if (pair >= this.config.accountLimit)
+      return { allowed: false, accountFailures: account, retryAfterMs: ttlLeft(pairKey) };
     if (account >= this.config.accountCeiling && pair > 0)
-      return { allowed: false, accountFailures: account, retryAfterMs: Math.min(ttlLeft(pairKey), ttlLeft(accountKey)) };
+      return {
+        allowed: false,
+        accountFailures: account,
+        retryAfterMs: Math.min(ttlLeft(pairKey), ttlLeft(accountKey)),
+      };
     for (const key of [pairKey, accountKey]) {
       const entry = this.local.get(key);
       if (entry && entry.expiresAt > now) entry.count += 1;

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { RateLimitExceededException } from '../../common/errors';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { setRateLimitHeaders } from './rate-limit-headers';
-import { type RateWindow,RedisThrottlerStorage } from './redis-throttler.storage';
+import { type RateWindow, RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * Counts a request against every window that applies to it in one round trip, sets the

@@ -14,13 +14,24 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 const config = {
   getOrThrow: (key: string) =>
     key === 'redis'
-      ? { url: undefined, keyPrefix: 'test:', commandTimeoutMs: 500, requestTimeoutMs: 50, breakerThreshold: 5, breakerHalfOpenMs: 1000 }
+      ? {
+          url: undefined,
+          keyPrefix: 'test:',
+          commandTimeoutMs: 500,
+          requestTimeoutMs: 50,
+          breakerThreshold: 5,
+          breakerHalfOpenMs: 1000,
+        }
       : { failClosed: false },
 } as unknown as ConfigService<AllConfig, true>;
 
 describe(RedisThrottlerStorage.name, () => {
   it('closes once when Nest calls its shutdown hook twice (it is registered under two tokens)', async () => {
-    const sut = new RedisThrottlerStorage(new RateLimitMetrics(new MetricsRegistry()), new RedisCircuit(config), config);
+    const sut = new RedisThrottlerStorage(
+      new RateLimitMetrics(new MetricsRegistry()),
+      new RedisCircuit(config),
+      config,
+    );
     await sut.increment('spec', 1000, 10, 1000, 'default');
 
     const first = sut.onApplicationShutdown();
@@ -32,7 +43,11 @@ describe(RedisThrottlerStorage.name, () => {
   });
 
   it('counts one request against several windows, each on its own', async () => {
-    const sut = new RedisThrottlerStorage(new RateLimitMetrics(new MetricsRegistry()), new RedisCircuit(config), config);
+    const sut = new RedisThrottlerStorage(
+      new RateLimitMetrics(new MetricsRegistry()),
+      new RedisCircuit(config),
+      config,
+    );
     const key = `windows-${Date.now()}`;
     const windows = [
       { name: 'address', key: `${key}:long`, ttlMs: 60_000, limit: 3, blockMs: 60_000 },
@@ -53,7 +68,11 @@ describe(RedisThrottlerStorage.name, () => {
   });
 
   it('counts hits within a window', async () => {
-    const sut = new RedisThrottlerStorage(new RateLimitMetrics(new MetricsRegistry()), new RedisCircuit(config), config);
+    const sut = new RedisThrottlerStorage(
+      new RateLimitMetrics(new MetricsRegistry()),
+      new RedisCircuit(config),
+      config,
+    );
     const key = `count-${Date.now()}`;
     try {
       await sut.increment(key, 1000, 10, 1000, 'default');

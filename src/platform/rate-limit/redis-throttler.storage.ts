@@ -147,11 +147,16 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   private consumeLocally(windows: readonly RateWindow[]): Promise<ThrottlerStorageRecord[]> {
     return Promise.all(
-      windows.map((window) => this.local.increment(window.key, window.ttlMs, window.limit, window.blockMs, window.name)),
+      windows.map((window) =>
+        this.local.increment(window.key, window.ttlMs, window.limit, window.blockMs, window.name),
+      ),
     );
   }
 
-  private async consumeInRedis(redis: RedisWithConsume, windows: readonly RateWindow[]): Promise<ThrottlerStorageRecord[]> {
+  private async consumeInRedis(
+    redis: RedisWithConsume,
+    windows: readonly RateWindow[],
+  ): Promise<ThrottlerStorageRecord[]> {
     const keys = windows.flatMap((window) => {
       const hitsKey = `${this.keyPrefix}${window.key}`;
       return [hitsKey, `${hitsKey}:block`];
