@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { AppProcess } from '../support/app-process';
 import { eventually } from '../support/eventually';
 import { call, scrapeSum } from '../support/http-client';
@@ -9,7 +11,6 @@ import {
   customerToken,
   describeWithServices,
   placeOrder,
-  sleep,
   startReady,
 } from '../support/process-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

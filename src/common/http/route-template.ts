@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 
 /** The label for requests that matched no route: raw paths must never become log or metric labels. */
-const UNMATCHED_ROUTE = 'unmatched';
+export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The route template a request was served by (`/api/v1/products/:id`), never the raw path with

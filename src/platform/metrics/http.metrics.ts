@@ -7,7 +7,7 @@ import { MetricsRegistry } from './metrics-registry';
 
 const UNMEASURED_PATHS = new Set(['/metrics']);
 /** The route label of requests the HTTP parser refused. */
-export const UNPARSED_ROUTE = 'unparsed';
+const UNPARSED_ROUTE = 'unparsed';
 
 /**
  * HTTP request metrics, labelled by method, route template (never the raw path, so ids cannot

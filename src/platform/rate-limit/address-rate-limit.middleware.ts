@@ -8,7 +8,7 @@ import { RateLimiter } from './rate-limiter';
 import type { RateWindow } from './redis-throttler.storage';
 
 /** The route label of the address limit's metrics: it runs before routing, for every route. */
-export const ALL_ROUTES = 'all';
+const ALL_ROUTES = 'all';
 
 /**
  * The per-address limit, as Express middleware ahead of body parsing, routing and authentication:

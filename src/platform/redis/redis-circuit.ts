@@ -45,7 +45,7 @@ export class RedisCircuit {
   }
 }
 
-export class RedisDeadlineError extends Error {
+class RedisDeadlineError extends Error {
   override readonly name = 'RedisDeadlineError';
 
   constructor(deadlineMs: number) {
