@@ -20,7 +20,10 @@ const DOCS_PATHS = /^\/docs(-json)?(\/|$)/;
 export function setupSwagger(app: INestApplication, access: Pick<AppConfig, 'isProduction' | 'docsBearerToken'>): void {
   if (access.isProduction && access.docsBearerToken === undefined) return;
   if (access.docsBearerToken !== undefined) app.use(requireDocsToken(new StaticBearerToken(access.docsBearerToken)));
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json`, raw: ['json'] });
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    raw: ['json'],
+  });
 }
 
 function requireDocsToken(token: StaticBearerToken) {
