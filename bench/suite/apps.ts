@@ -83,7 +83,7 @@ export function startApp(
 }
 
 export function startBaseline(
-  script: 'cached-read' | 'list-read' | 'order-placement',
+  script: 'cached-read' | 'nest-cached-read' | 'list-read' | 'order-placement',
   scratch: Scratch,
   placement: CpuPlacement,
   env: Record<string, string>,
