@@ -55,7 +55,7 @@ export async function cachedRead(ctx: SuiteContext): Promise<[PairResult, number
 
 /** B2: the newest page of products with the cache off (every request reaches Postgres) vs the same SQL through `pg`. */
 export async function listRead(ctx: SuiteContext): Promise<PairResult> {
-  const uncached = await startApp('app-uncached', ctx.scratch, ctx.placement, { CACHE_BACKEND: 'none' });
+  const uncached = await startApp('app-uncached', ctx.scratch, ctx.placement, { env: { CACHE_BACKEND: 'none' } });
   const bare = await startBaseline('list-read', ctx.scratch, ctx.placement, { JWT_SECRET: jwtSecret() });
   try {
     const notes = [sameBytes(await fetchBody(uncached.baseUrl + LIST_PATH), await fetchBody(bare.baseUrl + LIST_PATH))];
