@@ -8,6 +8,8 @@ import type { Scratch } from './scratch';
 
 /** The compiled application and baselines (`npm run bench` builds both first). */
 export const APP_MAIN = resolve('dist/main.js');
+/** The Node flags the image starts the application with (Dockerfile CMD). */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=16'];
 /** The application without some request-path layers (B4; docs/decisions/0032). */
 const APP_WITHOUT_LAYERS = resolve('dist/bench-build/bench/app-without-layers.js');
 const BASELINES = resolve('dist/bench-build/bench/baselines');
@@ -89,7 +91,7 @@ export function startApp(
   return startServer(
     {
       name,
-      args: [...nodeFlags, leaveOut.length > 0 ? APP_WITHOUT_LAYERS : APP_MAIN],
+      args: [...PRODUCTION_NODE_FLAGS, ...nodeFlags, leaveOut.length > 0 ? APP_WITHOUT_LAYERS : APP_MAIN],
       env: {
         ...productionEnv(scratch),
         ...removal.env,

@@ -5,7 +5,7 @@ import onHeaders from 'on-headers';
 
 import { assignRequestId } from '../context/request-id';
 
-export const RESPONSE_TIME_HEADER = 'X-Response-Time';
+const RESPONSE_TIME_HEADER = 'X-Response-Time';
 
 /** What records a request's outcome (the HTTP metrics); absent when the benchmark leaves metrics out. */
 export interface RequestMeter {

@@ -90,7 +90,7 @@ export class TransactionRunner {
     if (!batches) return flush([item]);
     const batch = batches.get(key);
     if (batch) batch.items.push(item);
-    else batches.set(key, { items: [item], flush: flush as (items: unknown[]) => Promise<void> });
+    else batches.set(key, { items: [item], flush });
   }
 
   private inTransaction<T>(
