@@ -17,7 +17,7 @@ import { DependencyUnavailableException } from '../errors';
 import { ifNoneMatchHits, strongEtag } from '../http/etag';
 import { Paginated } from '../http/paginated';
 import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/request-layers';
-import { RoutePolicies,type RoutePolicy } from '../http/route-policy';
+import { RoutePolicies, type RoutePolicy } from '../http/route-policy';
 
 interface SuccessEnvelope<T> {
   readonly success: true;
