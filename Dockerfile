@@ -29,5 +29,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The same image runs the API (APP_ROLE=api), the queue workers (APP_ROLE=worker) and, with
-# `node dist/platform/database/migrate.js`, the migration Job.
-CMD ["node", "dist/main.js"]
+# `node dist/platform/database/migrate.js`, the migration Job. A 16 MB semi-space: on a host with
+# plenty of memory V8 sizes the young generation at 128 MB, which is resident memory and buys no
+# throughput here (docs/performance.md, Memory).
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

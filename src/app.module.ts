@@ -7,6 +7,7 @@ import { CommonModule } from './common/common.module';
 import { AuthenticationGuard } from './common/guards/authentication.guard';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { PermissionsGuard } from './common/guards/permissions.guard';
+import { ALL_LAYERS_ON, type LeftOutLayers, RequestLayersModule } from './common/http/request-layers';
 import { configModule, Environment } from './config';
 import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 import { OrdersModule } from './orders/orders.module';
@@ -32,11 +33,13 @@ import { UsersModule } from './users/users.module';
   imports: [UsersModule, AuthModule, AuditModule, FeatureFlagsModule, ProductsModule, OrdersModule],
 })
 export class AppModule {
-  static forRoot(env: Environment): DynamicModule {
+  /** `leftOut`: request-path layers the benchmark measures without (decision 0032); none otherwise. */
+  static forRoot(env: Environment, leftOut: LeftOutLayers = ALL_LAYERS_ON): DynamicModule {
     return {
       module: AppModule,
       imports: [
         configModule(env),
+        RequestLayersModule.forRoot(leftOut),
         LoggingModule,
         TracingModule,
         CommonModule,

@@ -1,32 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
+import type { OptionalLayer } from '../../src/common/http/request-layers';
 import type { CpuPlacement } from './machine';
 import { type Server, startServer } from './processes';
 import type { Scratch } from './scratch';
 
 /** The compiled application and baselines (`npm run bench` builds both first). */
 export const APP_MAIN = resolve('dist/main.js');
+/** The Node flags the image starts the application with (Dockerfile CMD). */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=16'];
+/** The application without some request-path layers (B4; docs/decisions/0032). */
+const APP_WITHOUT_LAYERS = resolve('dist/bench-build/bench/app-without-layers.js');
 const BASELINES = resolve('dist/bench-build/bench/baselines');
 
-/** A request-path layer and the switch that removes it (docs/decisions/0024). */
-export interface Layer {
+/**
+ * How B4 removes a layer: production switches (rate limiting, compression, the time budget) by
+ * their environment variable; layers production always runs through the benchmark's own entry
+ * point, which builds the app without them.
+ */
+export interface Removal {
+  readonly env?: Record<string, string>;
+  readonly leaveOut?: readonly OptionalLayer[];
+}
+
+export interface Layer extends Removal {
   readonly id: string;
   readonly label: string;
-  readonly env: Record<string, string>;
 }
 
 export const LAYERS: readonly Layer[] = [
-  { id: 'requestLogging', label: 'request logging', env: { REQUEST_LOGGING_ENABLED: 'false' } },
-  { id: 'httpMetrics', label: 'HTTP metrics', env: { HTTP_METRICS_ENABLED: 'false' } },
+  { id: 'requestLogging', label: 'request logging', leaveOut: ['requestLogging'] },
+  { id: 'httpMetrics', label: 'HTTP metrics', leaveOut: ['httpMetrics'] },
   { id: 'rateLimit', label: 'rate limiting', env: { RATE_LIMIT_ENABLED: 'false' } },
-  { id: 'securityHeaders', label: 'security headers (helmet)', env: { SECURITY_HEADERS_ENABLED: 'false' } },
-  { id: 'envelope', label: 'response envelope', env: { RESPONSE_ENVELOPE_ENABLED: 'false' } },
+  { id: 'securityHeaders', label: 'security headers', leaveOut: ['securityHeaders'] },
+  { id: 'envelope', label: 'response envelope', leaveOut: ['responseEnvelope'] },
   { id: 'compression', label: 'compression', env: { COMPRESSION_ENABLED: 'false' } },
   { id: 'requestTimeout', label: 'request timeout', env: { REQUEST_TIMEOUT_MS: '0' } },
 ];
 
-export const ALL_LAYERS_OFF: Record<string, string> = Object.assign({}, ...LAYERS.map((layer) => layer.env));
+export const ALL_LAYERS_OFF: Removal = {
+  env: Object.assign({}, ...LAYERS.map((layer) => layer.env ?? {})) as Record<string, string>,
+  leaveOut: LAYERS.flatMap((layer) => layer.leaveOut ?? []),
+};
 
 /** Secrets of this run only: production refuses to start without them. */
 const secrets = {
@@ -70,14 +86,19 @@ export function startApp(
   name: string,
   scratch: Scratch,
   placement: CpuPlacement,
-  overrides: Record<string, string> = {},
+  removal: Removal = {},
   nodeFlags: readonly string[] = [],
 ): Promise<Server> {
+  const leaveOut = removal.leaveOut ?? [];
   return startServer(
     {
       name,
-      args: [...nodeFlags, APP_MAIN],
-      env: { ...productionEnv(scratch), ...overrides },
+      args: [...PRODUCTION_NODE_FLAGS, ...nodeFlags, leaveOut.length > 0 ? APP_WITHOUT_LAYERS : APP_MAIN],
+      env: {
+        ...productionEnv(scratch),
+        ...removal.env,
+        ...(leaveOut.length > 0 ? { BENCH_LEAVE_OUT: leaveOut.join(',') } : {}),
+      },
       logFile: join(scratch.dir, `${name}.log`),
     },
     placement,
@@ -85,7 +106,7 @@ export function startApp(
 }
 
 export function startBaseline(
-  script: 'cached-read' | 'list-read' | 'order-placement',
+  script: 'cached-read' | 'nest-cached-read' | 'list-read' | 'order-placement',
   scratch: Scratch,
   placement: CpuPlacement,
   env: Record<string, string>,

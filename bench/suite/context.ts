@@ -28,6 +28,8 @@ export interface PairResult {
   /** App throughput / baseline throughput (medians). */
   readonly ratio: number;
   readonly target: number;
+  /** B0, the same I/O in a plain NestJS app (B1 only): the framework's own ceiling. */
+  readonly framework?: { readonly summary: import('./load').Summary; readonly ratio: number; readonly target: number };
   readonly notes: string[];
 }
 

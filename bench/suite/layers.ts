@@ -28,13 +28,13 @@ export interface LayerCosts {
 export async function layerCosts(ctx: SuiteContext): Promise<LayerCosts> {
   const chosen = ctx.options.allLayerVariants ? LAYERS : [];
   const specs = [
-    ...chosen.map((layer) => ({ id: `no-${layer.id}`, label: `without ${layer.label}`, env: layer.env })),
-    { id: 'off', label: 'every switchable layer off', env: ALL_LAYERS_OFF },
+    ...chosen.map((layer) => ({ id: `no-${layer.id}`, label: `without ${layer.label}`, removal: layer })),
+    { id: 'off', label: 'every switchable layer off', removal: ALL_LAYERS_OFF },
   ];
   const started: Server[] = [];
   try {
     // One at a time: each start is also a readiness measurement on real services.
-    for (const spec of specs) started.push(await startApp(`app-${spec.id}`, ctx.scratch, ctx.placement, spec.env));
+    for (const spec of specs) started.push(await startApp(`app-${spec.id}`, ctx.scratch, ctx.placement, spec.removal));
     const path = `/api/v1/products/${ctx.fixtures.readProductId}`;
     const servers = [ctx.app, ...started];
     const labels = ['full stack', ...specs.map((spec) => spec.label)];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { APP_MAIN, productionEnv } from './apps';
+import { APP_MAIN, PRODUCTION_NODE_FLAGS, productionEnv } from './apps';
 import type { SuiteContext } from './context';
 import { median, run } from './load';
 import type { CpuPlacement } from './machine';
@@ -67,7 +67,7 @@ export async function embeddedReadyMs(scratch: Scratch, placement: CpuPlacement)
   const server = await startServer(
     {
       name: 'app-embedded',
-      args: [APP_MAIN],
+      args: [...PRODUCTION_NODE_FLAGS, APP_MAIN],
       env: {
         NODE_ENV,
         JWT_SECRET,

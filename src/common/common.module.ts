@@ -8,16 +8,16 @@ import { AccessControlService } from './access/access-control.service';
 import { AccessDecisionRecorder } from './access/access-decision.recorder';
 import { RequestContextService } from './context/request-context.service';
 import { AllExceptionsFilter } from './filters/all-exceptions.filter';
-import { CacheControlInterceptor } from './interceptors/cache-control.interceptor';
-import { RequestTimeoutInterceptor } from './interceptors/request-timeout.interceptor';
-import { ResponseEnvelopeInterceptor } from './interceptors/response-envelope.interceptor';
+import { RoutePolicies } from './http/route-policy';
+import { ResponseInterceptor } from './interceptors/response.interceptor';
 import { PaginationModule } from './pagination/pagination.module';
 import { AppValidationPipe } from './validation/app-validation.pipe';
 import { UnknownQueryInterceptor } from './validation/unknown-query.interceptor';
 
 /**
  * What every request passes through, registered once as global providers: the request context,
- * validation, the error filter and the response envelope. (The authentication guard is
+ * validation, the error filter, each route's policy and the response interceptor (Cache-Control,
+ * time budget, conditional GET, envelope). (The authentication guard is
  * registered by the auth slice, which provides what it calls.)
  */
 @Global()
@@ -45,12 +45,11 @@ import { UnknownQueryInterceptor } from './validation/unknown-query.interceptor'
     AccessControlService,
     { provide: APP_PIPE, useClass: AppValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    RoutePolicies,
     // Interceptors wrap the handler in this order, outermost first.
-    { provide: APP_INTERCEPTOR, useClass: RequestTimeoutInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: ResponseEnvelopeInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ResponseInterceptor },
     { provide: APP_INTERCEPTOR, useClass: UnknownQueryInterceptor },
   ],
-  exports: [RequestContextService, AccessControlService, AccessDecisionRecorder],
+  exports: [RequestContextService, AccessControlService, AccessDecisionRecorder, RoutePolicies],
 })
 export class CommonModule {}

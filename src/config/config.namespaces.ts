@@ -27,12 +27,6 @@ const NAMESPACES = {
       metricsBearerToken: env.METRICS_BEARER_TOKEN,
       /** Guards /docs and /docs-json when set; production serves them only then. */
       docsBearerToken: env.DOCS_BEARER_TOKEN,
-      /** Request-path layers that can be switched off to measure their cost (all on by default; decision 0024). */
-      layers: {
-        httpMetrics: env.HTTP_METRICS_ENABLED,
-        securityHeaders: env.SECURITY_HEADERS_ENABLED,
-        responseEnvelope: env.RESPONSE_ENVELOPE_ENABLED,
-      },
     }) as const,
   database: (env: Environment) =>
     ({
@@ -60,8 +54,6 @@ const NAMESPACES = {
     ({
       level: env.LOG_LEVEL,
       format: env.LOG_FORMAT,
-      /** Whether every request gets its completion line. */
-      requestLogging: env.REQUEST_LOGGING_ENABLED,
     }) as const,
   auth: (env: Environment) =>
     ({

@@ -116,26 +116,6 @@ export class EnvironmentSchema {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
-  /** One info line per request; off only to measure what it costs (docs/decisions/0024). */
-  @Transform(toBoolean)
-  @IsIn([true, false], { message: 'must be true or false' })
-  REQUEST_LOGGING_ENABLED = true;
-
-  /** The HTTP request metrics middleware; off only to measure what it costs. */
-  @Transform(toBoolean)
-  @IsIn([true, false], { message: 'must be true or false' })
-  HTTP_METRICS_ENABLED = true;
-
-  /** Security headers (helmet); off only to measure what they cost. */
-  @Transform(toBoolean)
-  @IsIn([true, false], { message: 'must be true or false' })
-  SECURITY_HEADERS_ENABLED = true;
-
-  /** The `{ success, data }` envelope; off (bare handler results) only to measure what it costs. */
-  @Transform(toBoolean)
-  @IsIn([true, false], { message: 'must be true or false' })
-  RESPONSE_ENVELOPE_ENABLED = true;
-
   @IsOptional()
   @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';

@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 
 import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
-import { CONDITIONAL_GET_KEY } from '../../common/interceptors/conditional-get.interceptor';
+import { CONDITIONAL_GET_KEY } from '../../common/http/conditional-get.decorator';
 import { declaredQueryOf } from '../../common/validation/declared-query';
 
 /** A pipe that can say, as a JSON schema, which path values it accepts. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 
@@ -13,12 +13,11 @@ export function resolveRequestId(candidate: unknown): string {
 }
 
 /**
- * The first middleware of every request: fixes its id before anything can log, and echoes it
- * on the response, whatever happens later (404s and body-parser failures included).
+ * Fixes a request's id before anything can log, and echoes it on the response, whatever happens
+ * later (404s and body-parser failures included): the first thing the first middleware does.
  */
-export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+export function assignRequestId(req: Request, res: Response): void {
   const id = resolveRequestId(req.headers['x-request-id']);
   (req as Request & { id: string }).id = id;
   res.setHeader(REQUEST_ID_HEADER, id);
-  next();
 }

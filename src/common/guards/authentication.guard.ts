@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 
 import { AUTHENTICATOR, type Authenticator } from '../access/authenticator';
 import type { AuthenticatedRequest, Principal } from '../access/principal';
 import { RequestContextService } from '../context/request-context.service';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticationException } from '../errors';
+import { RoutePolicies } from '../http/route-policy';
 
 /**
  * Authentication is on by default: every route needs credentials unless it is @Public().
@@ -17,7 +16,7 @@ import { AuthenticationException } from '../errors';
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     private readonly context: RequestContextService,
     private readonly logger: PinoLogger,
@@ -26,7 +25,7 @@ export class AuthenticationGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const isPublic = this.policies.of(ctx).isPublic;
     const principal = isPublic ? await this.tryAuthenticate(request) : await this.authenticator.authenticate(request);
     if (principal) this.remember(request, principal);
     else if (!isPublic) throw new AuthenticationException('missing_credentials');

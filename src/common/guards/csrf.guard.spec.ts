@@ -5,8 +5,10 @@ import { Test } from '@nestjs/testing';
 import { CsrfTokenService } from '../../platform/security/csrf-token.service';
 import type { Principal } from '../access/principal';
 import { Role } from '../access/roles';
+import { Public } from '../decorators/public.decorator';
 import { CsrfInvalidException } from '../errors';
 import { CSRF_COOKIE } from '../http/auth-cookies';
+import { RoutePolicies } from '../http/route-policy';
 import { CsrfGuard } from './csrf.guard';
 
 const COOKIE_PRINCIPAL: Principal = {
@@ -18,11 +20,22 @@ const COOKIE_PRINCIPAL: Principal = {
   viaCookie: true,
 };
 
-function contextFor(request: object): ExecutionContext {
+class ProfileController {
+  update(): void {}
+}
+
+class SessionController {
+  @Public()
+  refresh(): void {}
+}
+
+function contextFor(request: object, controller: new () => object = ProfileController): ExecutionContext {
+  const handler =
+    controller === SessionController ? SessionController.prototype.refresh : ProfileController.prototype.update;
   return {
     getType: () => 'http',
-    getHandler: () => undefined,
-    getClass: () => undefined,
+    getHandler: () => handler,
+    getClass: () => controller,
     switchToHttp: () => ({ getRequest: () => request }),
   } as unknown as ExecutionContext;
 }
@@ -30,17 +43,11 @@ function contextFor(request: object): ExecutionContext {
 describe(CsrfGuard.name, () => {
   let sut: CsrfGuard;
   let csrf: { verify: jest.Mock };
-  let reflector: { getAllAndOverride: jest.Mock };
 
   beforeEach(async () => {
     csrf = { verify: jest.fn().mockReturnValue(false) };
-    reflector = { getAllAndOverride: jest.fn().mockReturnValue(false) };
     const moduleRef = await Test.createTestingModule({
-      providers: [
-        CsrfGuard,
-        { provide: CsrfTokenService, useValue: csrf },
-        { provide: Reflector, useValue: reflector },
-      ],
+      providers: [CsrfGuard, { provide: CsrfTokenService, useValue: csrf }, RoutePolicies, Reflector],
     }).compile();
     sut = moduleRef.get(CsrfGuard);
   });
@@ -74,9 +81,7 @@ describe(CsrfGuard.name, () => {
   });
 
   it('leaves public routes to check cookies themselves', () => {
-    reflector.getAllAndOverride.mockReturnValue(true);
-
-    expect(sut.canActivate(contextFor(request('POST', COOKIE_PRINCIPAL)))).toBe(true);
+    expect(sut.canActivate(contextFor(request('POST', COOKIE_PRINCIPAL), SessionController))).toBe(true);
   });
 
   it('refuses a cookie principal without a session', () => {

@@ -1,11 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 
 import { CsrfTokenService } from '../../platform/security/csrf-token.service';
 import type { AuthenticatedRequest } from '../access/principal';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { CsrfInvalidException } from '../errors';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie, UNSAFE_METHODS } from '../http/auth-cookies';
+import { RoutePolicies } from '../http/route-policy';
 
 /**
  * Runs after authentication: an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the
@@ -17,7 +16,7 @@ import { CSRF_COOKIE, CSRF_HEADER, readCookie, UNSAFE_METHODS } from '../http/au
 @Injectable()
 export class CsrfGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly csrf: CsrfTokenService,
   ) {}
 
@@ -26,7 +25,7 @@ export class CsrfGuard implements CanActivate {
     const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = request.principal;
     if (!principal?.viaCookie || !UNSAFE_METHODS.has(request.method)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
+    if (this.policies.of(ctx).isPublic) return true;
     const header = request.headers[CSRF_HEADER];
     const valid =
       principal.sessionId !== undefined &&

@@ -1,12 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 
 import { AccessControlService } from '../access/access-control.service';
 import { AccessDecisionRecorder } from '../access/access-decision.recorder';
-import { ACCESS_RULE_KEY, type AccessRule } from '../access/access-rule';
 import type { AuthenticatedRequest, Principal } from '../access/principal';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { AuthenticationException, PermissionDeniedException } from '../errors';
+import { RoutePolicies } from '../http/route-policy';
 
 /**
  * Enforces @RequirePermissions / @RequireAnyPermission (method over class). Runs
@@ -17,18 +15,17 @@ import { AuthenticationException, PermissionDeniedException } from '../errors';
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly access: AccessControlService,
     private readonly decisions: AccessDecisionRecorder,
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE_KEY, [
-      ctx.getHandler(),
-      ctx.getClass(),
-    ]);
+    // The route's policy is read once per handler (RoutePolicies), not looked up per request.
+    const policy = this.policies.of(ctx);
+    const rule = policy.accessRule;
     const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (!rule) return this.allowsWithoutRule(ctx, principal);
+    if (!rule) return this.allowsWithoutRule(ctx, principal, policy.isPublic);
     if (!principal) throw new AuthenticationException('missing_credentials');
     const missing = this.access.unmetBy(principal, rule);
     if (missing.length === 0) {
@@ -39,9 +36,8 @@ export class PermissionsGuard implements CanActivate {
     throw new PermissionDeniedException({ required: rule });
   }
 
-  private allowsWithoutRule(ctx: ExecutionContext, principal: Principal | undefined): boolean {
-    if (principal?.method !== 'api_key') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
+  private allowsWithoutRule(ctx: ExecutionContext, principal: Principal | undefined, isPublic: boolean): boolean {
+    if (principal?.method !== 'api_key' || isPublic) return true;
     this.decisions.denied({ principal, missing: ['scope'], route: `${ctx.getClass().name}.${ctx.getHandler().name}` });
     throw new PermissionDeniedException({ reason: 'not_available_to_api_keys' });
   }

@@ -45,7 +45,7 @@ export async function migrate(env: Environment): Promise<string[]> {
 
 async function main(): Promise<void> {
   const env = loadEnvironmentOrExit();
-  const params = buildLoggerParams({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, requestLogging: false });
+  const params = buildLoggerParams({ level: env.LOG_LEVEL, format: env.LOG_FORMAT }, { requestLines: false });
   Logger.overrideLogger(new PinoNestLogger(new PinoLogger(params), params));
   const logger = new Logger('Migrate');
   const started = Date.now();

@@ -18,6 +18,13 @@ export interface TransactionOptions {
 }
 
 const AFTER_COMMIT_HOOKS = Symbol('afterCommitHooks');
+const BEFORE_COMMIT_BATCHES = Symbol('beforeCommitBatches');
+
+/** Items collected during one transaction, written together just before it commits. */
+interface Batch {
+  readonly items: unknown[];
+  flush(items: unknown[]): Promise<void>;
+}
 const DEFAULT_RETRIES = 3;
 /** First retry after about 25 ms, then 50, 100 …: conflicting transactions spread out quickly. */
 const RETRY_BASE_MS = 25;
@@ -32,7 +39,9 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
  * - retries: a serialization failure or deadlock reruns the whole unit with backoff;
  * - after-commit hooks: work that must see committed data (cache invalidation, dispatching
  *   events) is registered with `afterCommit` and runs once the outermost transaction commits,
- *   before `run` returns; nothing runs if it rolls back.
+ *   before `run` returns; nothing runs if it rolls back;
+ * - before-commit batches: rows a transaction writes piecemeal (outbox events) are collected with
+ *   `batchBeforeCommit` and written in one statement at the end of its work, inside it.
  */
 @Injectable()
 export class TransactionRunner {
@@ -69,14 +78,32 @@ export class TransactionRunner {
     else await this.runHooks([hook]);
   }
 
+  /**
+   * Adds `item` to the current transaction's batch named `key`; when the transaction's work is
+   * done, `flush` gets the whole batch once, still inside the transaction (a failure rolls it
+   * back). Outside a transaction started by `run`, `flush` gets `[item]` now.
+   */
+  async batchBeforeCommit<T>(key: symbol, item: T, flush: (items: T[]) => Promise<void>): Promise<void> {
+    const batches = this.txHost.isTransactionActive()
+      ? this.cls.get<Map<symbol, Batch> | undefined>(BEFORE_COMMIT_BATCHES)
+      : undefined;
+    if (!batches) return flush([item]);
+    const batch = batches.get(key);
+    if (batch) batch.items.push(item);
+    else batches.set(key, { items: [item], flush });
+  }
+
   private inTransaction<T>(
     work: () => Promise<T>,
     hooks: AfterCommitHook[],
     isolationLevel?: IsolationLevel,
   ): Promise<T> {
     const body = async () => {
+      const batches = new Map<symbol, Batch>();
       this.cls.set(AFTER_COMMIT_HOOKS, hooks);
+      this.cls.set(BEFORE_COMMIT_BATCHES, batches);
       const result = await work();
+      for (const batch of batches.values()) await batch.flush(batch.items);
       // The request this work belongs to timed out and was answered 503: roll back, never commit behind its back.
       this.cls.get<AbortSignal | undefined>('signal')?.throwIfAborted();
       return result;

@@ -10,10 +10,16 @@ import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxRepository } from './outbox.repository';
 import { SignalMetrics } from './signal.metrics';
 
+/** The events a transaction publishes, written to the outbox together. */
+const OUTBOX_BATCH = Symbol('outboxBatch');
+
 /**
- * Publishes domain events. Inside a unit of work the event is written to the outbox in the same
- * transaction as the change, and dispatched after the commit (never for a rollback); outside
- * one it is written and dispatched at once. Publishing never waits for handlers.
+ * Publishes domain events. Inside a unit of work the events are written to the outbox in the same
+ * transaction as the change (one INSERT for all of them, at the end of its work) and dispatched
+ * together after the commit (never for a rollback); outside one an event is written and
+ * dispatched at once. Publishing never waits for handlers. An event no handler subscribes to is
+ * still recorded, but as already dispatched: there is nothing to deliver, so no claim, no
+ * delivery and no second update (docs/decisions/0032).
  *
  *   await this.events.publish(OrderCreated, { orderId, userId, totalCents });
  *
@@ -65,15 +71,22 @@ export class EventBus {
 
   async publish<P>(type: EventType<P>, payload: P): Promise<DomainEvent<P>> {
     const event = type.create(payload, this.currentContext());
-    await this.outbox.add(event);
+    await this.transactions.batchBeforeCommit(OUTBOX_BATCH, event, (events) => this.write(events));
     this.metrics.published.inc({ event: event.name });
     this.logger.debug({ eventId: event.id, event: event.name }, 'Event published');
+    return event;
+  }
+
+  /** Inside the publishing transaction (or alone): the rows, then their dispatch once committed. */
+  private async write(events: DomainEvent[]): Promise<void> {
+    const subscribed = events.filter((event) => this.handlers.handlersFor(event.name).length > 0);
+    await this.outbox.add(events, new Set(subscribed.map((event) => event.id)));
+    if (subscribed.length === 0) return;
     await this.transactions.afterCommit(() => {
-      // Not awaited: handlers run on their own time; the outbox row keeps the event safe meanwhile.
-      void this.dispatcher.dispatchCommitted([event]);
+      // Not awaited: handlers run on their own time; the outbox rows keep the events safe meanwhile.
+      void this.dispatcher.dispatchCommitted(subscribed);
       return Promise.resolve();
     });
-    return event;
   }
 
   private currentContext(): EventContext {

@@ -15,14 +15,21 @@ export class OutboxRepository {
     return this.txHost.tx.getRepository(OutboxEvent);
   }
 
-  async add(event: DomainEvent): Promise<void> {
-    await this.rows.insert({
-      id: event.id,
-      name: event.name,
-      payload: event.payload as object,
-      context: event.context,
-      occurredAt: new Date(event.occurredAt),
-    });
+  /**
+   * One INSERT for all of `events`. Those not in `pending` (no handler subscribes to them) are
+   * written as dispatched already: the poller never picks them up.
+   */
+  async add(events: readonly DomainEvent[], pending: ReadonlySet<string>): Promise<void> {
+    await this.rows.insert(
+      events.map((event) => ({
+        id: event.id,
+        name: event.name,
+        payload: event.payload as object,
+        context: event.context,
+        occurredAt: new Date(event.occurredAt),
+        dispatchedAt: pending.has(event.id) ? null : new Date(event.occurredAt),
+      })),
+    );
   }
 
   /** Takes a lease on these pending rows; returns the ids this caller now owns (others are taken or done). */

@@ -19,7 +19,13 @@ type RequestWithId = IncomingMessage & { originalUrl?: string };
  * nestjs-pino / pino-http options. Keys are stable for log shipping: `time`, `level`, `msg`,
  * `requestId`, `userId` (bound once known), `durationMs`, `status`, `route`.
  */
-export function buildLoggerParams(config: LoggingConfig, destination?: DestinationStream): Params {
+export interface LoggerOutput {
+  /** Whether every request gets its completion line (always, but for the benchmark's measurement without it). */
+  readonly requestLines: boolean;
+  readonly destination?: DestinationStream;
+}
+
+export function buildLoggerParams(config: LoggingConfig, { requestLines, destination }: LoggerOutput): Params {
   const options: Options = {
     level: config.level,
     messageKey: 'msg',
@@ -34,7 +40,7 @@ export function buildLoggerParams(config: LoggingConfig, destination?: Destinati
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    autoLogging: config.requestLogging && {
+    autoLogging: requestLines && {
       ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 
+import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../../common/http/request-layers';
 import type { AllConfig } from '../../config';
 import { buildLoggerParams } from './logger-options';
 
@@ -17,9 +18,12 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
   imports: [
     LoggerModule.forRootAsync({
       providers: [{ provide: LOG_DESTINATION, useValue: undefined }],
-      inject: [ConfigService, LOG_DESTINATION],
-      useFactory: (config: ConfigService<AllConfig, true>, destination?: DestinationStream) =>
-        buildLoggerParams(config.getOrThrow('logging', { infer: true }), destination),
+      inject: [ConfigService, LEFT_OUT_LAYERS, LOG_DESTINATION],
+      useFactory: (config: ConfigService<AllConfig, true>, leftOut: LeftOutLayers, destination?: DestinationStream) =>
+        buildLoggerParams(config.getOrThrow('logging', { infer: true }), {
+          requestLines: !leftOut.has('requestLogging'),
+          destination,
+        }),
     }),
   ],
 })

@@ -1,11 +1,15 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
+import type { RequestMeter } from '../../common/http/observe-requests';
 import { routeTemplateOf } from '../../common/http/route-template';
 import { MetricsRegistry } from './metrics-registry';
 
-const UNMEASURED_PATHS = new Set(['/metrics']);
+/** The scrape itself is not traffic. */
+const UNMEASURED_PATH = '/metrics';
 /** The route label of requests the HTTP parser refused. */
 const UNPARSED_ROUTE = 'unparsed';
 
@@ -14,7 +18,7 @@ const UNPARSED_ROUTE = 'unparsed';
  * explode the series count) and status; error responses also by their stable error code.
  */
 @Injectable()
-export class HttpMetrics {
+export class HttpMetrics implements RequestMeter {
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
   private readonly inProgress: Gauge<'method'>;
@@ -50,20 +54,25 @@ export class HttpMetrics {
     this.errors.inc({ route: UNPARSED_ROUTE, code });
   }
 
-  /** Express middleware measuring every request, including 404s and body-parser rejections. */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (UNMEASURED_PATHS.has(req.path)) return next();
-    const started = process.hrtime.bigint();
-    const method = req.method;
+  /** Every request but the scrape, including 404s and body-parser rejections (the observation middleware calls these). */
+  measures(url: string): boolean {
+    return !(
+      url.startsWith(UNMEASURED_PATH) &&
+      (url.length === UNMEASURED_PATH.length || url[UNMEASURED_PATH.length] === '?')
+    );
+  }
+
+  started(method: string): void {
     this.inProgress.inc({ method });
-    res.once('close', () => {
-      this.inProgress.dec({ method });
-      const labels = { method, route: routeTemplateOf(req, res), status: String(res.statusCode) };
-      this.requests.inc(labels);
-      this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-      const code = (res.locals as { errorCode?: string }).errorCode;
-      if (code) this.errors.inc({ route: labels.route, code });
-    });
-    next();
-  };
+  }
+
+  finished(req: IncomingMessage, res: ServerResponse, seconds: number): void {
+    const method = req.method ?? 'UNKNOWN';
+    this.inProgress.dec({ method });
+    const labels = { method, route: routeTemplateOf(req, res), status: String(res.statusCode) };
+    this.requests.inc(labels);
+    this.duration.observe(labels, seconds);
+    const code = ((res as Response).locals as { errorCode?: string } | undefined)?.errorCode;
+    if (code) this.errors.inc({ route: labels.route, code });
+  }
 }

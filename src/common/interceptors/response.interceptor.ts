@@ -1,0 +1,105 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Request, Response } from 'express';
+import { catchError, map, type Observable, throwError, timeout, TimeoutError } from 'rxjs';
+
+import type { AllConfig } from '../../config';
+import type { AuthenticatedRequest } from '../access/principal';
+import { RequestContextService } from '../context/request-context.service';
+import { DependencyUnavailableException } from '../errors';
+import { ifNoneMatchHits, strongEtag } from '../http/etag';
+import { Paginated } from '../http/paginated';
+import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/request-layers';
+import { RoutePolicies, type RoutePolicy } from '../http/route-policy';
+
+interface SuccessEnvelope<T> {
+  readonly success: true;
+  readonly data: T;
+  readonly meta?: object;
+}
+
+/**
+ * Everything the API does around a handler's result, in one interceptor so each request builds
+ * one short rxjs pipeline instead of one per concern (docs/decisions/0032):
+ *
+ * 1. A default `Cache-Control`, set before the handler runs so it (or an error) can replace it:
+ *    anything personal (authenticated) or state-changing is `no-store`, other reads `no-cache`.
+ * 2. The time budget: past it the answer is 503 SERVICE_UNAVAILABLE and the request's signal is
+ *    aborted, so the unit of work it was in rolls back instead of committing after the client was
+ *    told it failed (see TransactionRunner).
+ * 3. Conditional GET on `@ConditionalGet()` routes: a strong `ETag` of the data and the route's
+ *    `Cache-Control`; a matching `If-None-Match` is answered 304 with no body.
+ * 4. The success envelope; 204/304 responses and `@RawResponse()` routes are left alone.
+ */
+@Injectable()
+export class ResponseInterceptor implements NestInterceptor {
+  private readonly defaultTimeoutMs: number;
+  private readonly envelope: boolean;
+
+  constructor(
+    private readonly policies: RoutePolicies,
+    private readonly context: RequestContextService,
+    config: ConfigService<AllConfig, true>,
+    @Inject(LEFT_OUT_LAYERS) leftOut: LeftOutLayers,
+  ) {
+    this.defaultTimeoutMs = config.getOrThrow('app', { infer: true }).requestTimeoutMs;
+    this.envelope = !leftOut.has('responseEnvelope');
+  }
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (ctx.getType() !== 'http') return next.handle();
+    const policy = this.policies.of(ctx);
+    const http = ctx.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const response = http.getResponse<Response>();
+    const personalOrWrite = request.principal !== undefined || (request.method !== 'GET' && request.method !== 'HEAD');
+    response.setHeader('Cache-Control', personalOrWrite ? 'private, no-store' : 'no-cache');
+
+    const shaped = next.handle().pipe(map((body: unknown) => this.shape(body, policy, request, response)));
+    const ms = policy.timeoutMs ?? this.defaultTimeoutMs;
+    return ms > 0 ? this.withinBudget(shaped, ms) : shaped;
+  }
+
+  private shape(body: unknown, policy: RoutePolicy, request: Request, response: Response): unknown {
+    let result = body;
+    if (policy.conditionalGet) {
+      const etag = strongEtag(body);
+      response.setHeader('ETag', etag);
+      response.setHeader('Cache-Control', policy.conditionalGet.cacheControl);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
+        response.status(HttpStatus.NOT_MODIFIED);
+        result = undefined;
+      }
+    }
+    return this.envelope && !policy.raw ? wrap(result, response.statusCode) : result;
+  }
+
+  private withinBudget(result: Observable<unknown>, ms: number): Observable<unknown> {
+    const controller = new AbortController();
+    this.context.setSignal(controller.signal);
+    return result.pipe(
+      timeout(ms),
+      catchError((error: unknown) => {
+        if (!(error instanceof TimeoutError)) return throwError(() => error);
+        controller.abort(new Error(`request exceeded ${ms} ms`));
+        return throwError(() => new DependencyUnavailableException('request-timeout', { cause: error }));
+      }),
+    );
+  }
+}
+
+function wrap(body: unknown, status: number): SuccessEnvelope<unknown> | undefined {
+  if (status === HttpStatus.NO_CONTENT || status === HttpStatus.NOT_MODIFIED) return undefined;
+  if (body instanceof Paginated) {
+    const page = body as Paginated<unknown, object>;
+    return { success: true, data: page.items, meta: page.meta };
+  }
+  return { success: true, data: body ?? null };
+}
