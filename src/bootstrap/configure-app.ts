@@ -5,8 +5,8 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 
 import { rejectDeepNesting, rejectPrototypeKeys, requireJsonBody } from '../common/http/json-body';
-import { answerParserRefusals } from '../common/http/parser-refusals';
 import { observeRequests } from '../common/http/observe-requests';
+import { answerParserRefusals } from '../common/http/parser-refusals';
 import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../common/http/request-layers';
 import type { AllConfig } from '../config';
 import { FrameworkQuietLogger } from '../platform/logging/framework-quiet.logger';
