@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
 import { AuditService } from '../audit/audit.service';
 import { AuditAction, AuditResource } from '../audit/audit-actions';
@@ -43,7 +43,7 @@ type RotationOutcome =
  * read per request.
  */
 @Injectable()
-export class SessionService {
+export class SessionService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SessionService.name);
   /** The reseed of the revocation store in progress, shared by every check that finds it unseeded. */
   private reseeding: Promise<void> | null = null;
@@ -58,6 +58,14 @@ export class SessionService {
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     private readonly events: EventBus,
   ) {}
+
+  /**
+   * Seeds the revocation store at start-up, so the first requests find it ready (and do not pay
+   * for the reseed); an emptied store is reseeded later by the first check that notices.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reseed();
+  }
 
   /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
   async start(user: AuthenticatedUser): Promise<TokenPair> {
