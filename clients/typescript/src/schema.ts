@@ -1149,7 +1149,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        status: "ok" | "error" | "shutting_down";
+                        status: "ok" | "degraded" | "error" | "shutting_down";
                         info?: {
                             [key: string]: {
                                 status: string;
@@ -1221,7 +1221,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        status: "ok" | "error" | "shutting_down";
+                        status: "ok" | "degraded" | "error" | "shutting_down";
                         info?: {
                             [key: string]: {
                                 status: string;

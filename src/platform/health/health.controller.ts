@@ -19,7 +19,7 @@ const READINESS_SCHEMA = {
   type: 'object',
   required: ['status'],
   properties: {
-    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    status: { type: 'string', enum: ['ok', 'degraded', 'error', 'shutting_down'] },
     info: CHECKS,
     error: CHECKS,
     details: CHECKS,
