@@ -60,11 +60,13 @@ export class SessionService implements OnApplicationBootstrap {
   ) {}
 
   /**
-   * Seeds the revocation store at start-up, so the first requests find it ready (and do not pay
-   * for the reseed); an emptied store is reseeded later by the first check that notices.
+   * Starts seeding the revocation store at start-up, outside any request, so the first requests
+   * find it ready or join the seed in flight; an emptied store is reseeded later by the first
+   * check that notices. Not awaited: start-up does not wait on Redis (the seed logs its own
+   * failure, and checks keep reading the ledger until it succeeds).
    */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.reseed();
+  onApplicationBootstrap(): void {
+    void this.reseed();
   }
 
   /** Opens a session for a user who just proved who they are; joins the caller's transaction. */
