@@ -89,7 +89,7 @@ export class OpenApiContract {
     exchange: Exchange,
     request: { method: string; path: string; query: string; headers: Record<string, string | string[]> },
   ): string[] {
-    const refused = isInputError(exchange.responseBody);
+    const refused = isInputError(exchange.responseBody, (loc) => this.statesPresenceOf(operation, loc));
     const errors =
       exchange.requestBody === UNPARSEABLE
         ? ['the body is not JSON']
@@ -101,6 +101,10 @@ export class OpenApiContract {
       return [`the app refused (${JSON.stringify(exchange.responseBody)}) a request the document allows`];
     }
     return [];
+  }
+
+  private statesPresenceOf(operation: Operation, loc: readonly unknown[]): boolean {
+    return statesPresence(this.api.definition, operation, loc);
   }
 
   private responseViolations(operation: Operation, exchange: Exchange): string[] {
@@ -130,6 +134,40 @@ export class OpenApiContract {
   }
 }
 
+/** A JSON-schema object as far as presence goes: its required names and its properties. */
+interface PresenceSchema {
+  readonly $ref?: string;
+  readonly required?: readonly string[];
+  readonly properties?: Record<string, PresenceSchema>;
+}
+
+/**
+ * Whether the document says the body field at `loc` (['body', 'a', 'b']) must be present: a field
+ * that is required only together with another (a cross-field rule) is not, and the app alone
+ * enforces it. Unresolvable schemas count as stating it, so the check stays strict.
+ */
+function statesPresence(definition: object, operation: Operation, loc: readonly unknown[]): boolean {
+  if (loc[0] !== 'body' || loc.length < 2) return true;
+  const content = (operation.requestBody as { content?: Record<string, { schema?: PresenceSchema }> } | undefined)
+    ?.content;
+  let schema = content?.['application/json']?.schema;
+  const resolve = (node: PresenceSchema | undefined): PresenceSchema | undefined => {
+    if (!node?.$ref?.startsWith('#/')) return node;
+    return node.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], definition) as PresenceSchema;
+  };
+  for (let depth = 1; depth < loc.length; depth += 1) {
+    schema = resolve(schema);
+    const name = loc[depth];
+    if (!schema || typeof name !== 'string') return true;
+    if (depth === loc.length - 1) return schema.required?.includes(name) ?? false;
+    schema = schema.properties?.[name];
+  }
+  return true;
+}
+
 function declaredResponse(operation: Operation, status: number): object | undefined {
   const responses = (operation.responses ?? {}) as Record<string, object>;
   return responses[String(status)] ?? responses[`${Math.floor(status / 100)}XX`] ?? responses.default;
@@ -143,14 +181,21 @@ function requiredHeaders(response: object): string[] {
 }
 
 /** Whether the app refused the request for breaking a rule the document states as well. */
-function isInputError(body: unknown): boolean {
+function isInputError(body: unknown, statesPresenceOf: (loc: readonly unknown[]) => boolean): boolean {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false;
-  const { error } = body as { error: { code?: unknown; details?: { errors?: Array<{ type?: unknown }> } } };
+  const { error } = body as {
+    error: { code?: unknown; details?: { errors?: Array<{ type?: unknown; loc?: readonly unknown[] }> } };
+  };
   // Body size and nesting depth (400, 413) are limits JSON Schema does not state either.
   if (error.code !== 'VALIDATION_ERROR') return false;
   const fieldErrors = error.details?.errors;
   if (!Array.isArray(fieldErrors)) return true;
-  return fieldErrors.some((field) => typeof field.type === 'string' && SCHEMA_STATED_ERRORS.has(field.type));
+  return fieldErrors.some(
+    (field) =>
+      typeof field.type === 'string' &&
+      SCHEMA_STATED_ERRORS.has(field.type) &&
+      (field.type !== 'missing' || statesPresenceOf(field.loc ?? [])),
+  );
 }
 
 function describe(
