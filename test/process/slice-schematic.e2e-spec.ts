@@ -174,7 +174,8 @@ describe('Slice schematic: a generated slice lints, compiles, passes its specs a
     for (const slice of [DEFAULT_SLICE, OWNED_SLICE]) {
       expect(Object.keys(docs.paths[`/api/v1/${slice}`] ?? {}).sort()).toEqual(['get', 'post']);
       expect(Object.keys(docs.paths[`/api/v1/${slice}/{id}`] ?? {}).sort()).toEqual(['delete', 'get', 'patch']);
-      expect(docs.paths[`/api/v1/${slice}`].post.security).toEqual([{ bearer: [] }]);
+      // Guarded like every authenticated route: a bearer token, an API key or the session cookie.
+      expect(docs.paths[`/api/v1/${slice}`].post.security).toEqual([{ bearer: [] }, { 'api-key': [] }, { cookie: [] }]);
     }
 
     const customer = await newCustomer(app, 'slice');
