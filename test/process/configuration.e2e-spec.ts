@@ -31,7 +31,12 @@ describe('Start-up configuration errors', () => {
     ],
     [
       'a JWT_SECRET of a short repeated pattern',
-      { NODE_ENV: 'production', JWT_SECRET: 'abcd1234'.repeat(6), FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`, ...STRIPE },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'abcd1234'.repeat(6),
+        FIELD_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}=`,
+        ...STRIPE,
+      },
       /^Invalid configuration: JWT_SECRET is too predictable/,
     ],
     [
@@ -47,7 +52,12 @@ describe('Start-up configuration errors', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [
       'FIELD_ENCRYPTION_KEYS',
-      { NODE_ENV: 'production', JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht', METRICS_PUBLIC: 'true', ...STRIPE },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'Qm7vT2xK9pL4wZ8rN3bF6hJ1cY5dS0gA-Ue_Vi+Ro/Ek=Ht',
+        METRICS_PUBLIC: 'true',
+        ...STRIPE,
+      },
       /^Invalid configuration: FIELD_ENCRYPTION_KEYS is required in production$/,
     ],
     [
