@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import type { SerializedJson } from '../common/http';
 import { cacheKey, CacheService, hashQuery } from '../platform/cache';
 import { TransactionRunner } from '../platform/database';
 
@@ -22,8 +23,9 @@ export class ProductCache {
     private readonly transactions: TransactionRunner,
   ) {}
 
-  detail<T>(id: string, load: () => Promise<T>): Promise<T> {
-    return this.cache.getOrSet(cacheKey('products', 'detail', id), load, { tags: [productTag(id)] });
+  /** The product's JSON as cached, sent as it is; null (not cached) when `load` finds none. */
+  detail<T>(id: string, load: () => Promise<T | null>): Promise<SerializedJson<T> | null> {
+    return this.cache.getOrSetSerialized(cacheKey('products', 'detail', id), load, { tags: [productTag(id)] });
   }
 
   /** `query` must be normalized: equal queries must produce equal objects. */

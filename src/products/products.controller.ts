@@ -5,7 +5,7 @@ import { Permission } from '../common/access/permissions';
 import type { Principal } from '../common/access/principal';
 import { CurrentUser, OptionalUser, Public, RequireAnyPermission, RequirePermissions } from '../common/decorators';
 import { ErrorCode } from '../common/errors';
-import { ApiEnvelope, ApiErrors, ConditionalGet, Paginated } from '../common/http';
+import { ApiEnvelope, ApiErrors, ConditionalGet, Paginated, type SerializedJson } from '../common/http';
 import { CursorPageMetaDto, OffsetPageMetaDto, type PageMeta } from '../common/pagination';
 import { UuidParamPipe } from '../common/validation';
 import { AdjustStockDto } from './dto/adjust-stock.dto';
@@ -46,7 +46,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'One product, with ETag (If-None-Match answers 304)' })
   @ApiEnvelope(ProductResponseDto)
   @ApiErrors(ErrorCode.ResourceNotFound)
-  detail(@Param('id', UuidParamPipe) id: string): Promise<ProductResponseDto> {
+  detail(@Param('id', UuidParamPipe) id: string): Promise<SerializedJson<ProductResponseDto>> {
     return this.products.getById(id);
   }
 

@@ -118,9 +118,10 @@ describe(ProductsService.name, () => {
 
   describe('reads', () => {
     it('serves a product through the cache, keyed and tagged by id', async () => {
-      await expect(sut.getById(ID_A)).resolves.toMatchObject({ id: ID_A, createdAt: '2026-01-01T10:00:00.000Z' });
+      const detail = await sut.getById(ID_A);
 
-      expect(cache.getOrSet).toHaveBeenCalledWith(`products:detail:${ID_A}`, expect.any(Function), {
+      expect(detail.parse()).toMatchObject({ id: ID_A, createdAt: '2026-01-01T10:00:00.000Z' });
+      expect(cache.getOrSetSerialized).toHaveBeenCalledWith(`products:detail:${ID_A}`, expect.any(Function), {
         tags: [`product:${ID_A}`],
       });
     });

@@ -9,6 +9,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '../common/errors';
+import type { SerializedJson } from '../common/http';
 import type { Page } from '../common/pagination';
 import { FeatureFlagsService } from '../feature-flags/feature-flags.service';
 import { TransactionRunner } from '../platform/database';
@@ -80,8 +81,11 @@ export class ProductsService {
     });
   }
 
-  /** An active product, served from the cache when it is fresh; deleted ones are 404 like unknown ones. */
-  async getById(id: string): Promise<ProductResponseDto> {
+  /**
+   * An active product as JSON, served from the cache when it is fresh (the cached bytes, sent as
+   * they are); deleted ones are 404 like unknown ones.
+   */
+  async getById(id: string): Promise<SerializedJson<ProductResponseDto>> {
     const product = await this.cache.detail(id, async () => {
       const found = await this.products.findActiveById(id);
       return found ? ProductResponseDto.fromEntity(found) : null;

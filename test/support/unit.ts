@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ClsPluginTransactional, NoOpTransactionalAdapter } from '@nestjs-cls/transactional';
 import { ClsModule } from 'nestjs-cls';
 
+import { SerializedJson } from '../../src/common/http/serialized-json';
 import { TransactionRunner } from '../../src/platform/database/transaction-runner';
 
 /**
@@ -27,12 +28,18 @@ export function compileUnit(providers: Provider[]): Promise<TestingModule> {
 /** The application cache as the slices use it, always missing: every read runs its loader, as on a cold cache. */
 export interface CacheMock {
   readonly getOrSet: jest.Mock<Promise<unknown>, [string, () => Promise<unknown>, unknown?]>;
+  readonly getOrSetSerialized: jest.Mock<Promise<SerializedJson | null>, [string, () => Promise<unknown>, unknown?]>;
   readonly invalidateTags: jest.Mock<Promise<void>, string[]>;
 }
 
+/** Always a miss: the loader runs, and the serialised form is the loaded value's JSON (or null). */
 export function newCacheMock(): CacheMock {
   return {
     getOrSet: jest.fn((_key: string, load: () => Promise<unknown>) => load()),
+    getOrSetSerialized: jest.fn(async (_key: string, load: () => Promise<unknown>) => {
+      const value = await load();
+      return value === null || value === undefined ? null : SerializedJson.of(value);
+    }),
     invalidateTags: jest.fn(() => Promise.resolve()),
   };
 }

@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
  * representation is byte-for-byte determined by the value (same serialisation, same envelope).
  */
 export function strongEtag(value: unknown): string {
-  return `"${createHash('sha256')
-    .update(JSON.stringify(value) ?? 'undefined')
-    .digest('base64url')
-    .slice(0, 27)}"`;
+  return strongEtagOfJson(JSON.stringify(value) ?? 'undefined');
+}
+
+/** The same tag, from JSON already serialised (`strongEtag(v) === strongEtagOfJson(JSON.stringify(v))`). */
+export function strongEtagOfJson(json: string): string {
+  return `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 }
 
 /**

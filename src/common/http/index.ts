@@ -6,3 +6,4 @@ export * from './etag';
 export * from './json-body';
 export * from './paginated';
 export * from './route-template';
+export * from './serialized-json';

@@ -12,6 +12,7 @@ import { strongEtag } from '../http/etag';
 import { Paginated } from '../http/paginated';
 import { ALL_LAYERS_ON, LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/request-layers';
 import { RoutePolicies } from '../http/route-policy';
+import { SerializedJson } from '../http/serialized-json';
 import { ResponseInterceptor } from './response.interceptor';
 
 class OrdersController {
@@ -217,6 +218,34 @@ describe(ResponseInterceptor.name, () => {
 
       expect(result).toEqual({ success: true, data: product });
       expect(response.statusCode).toBe(HttpStatus.OK);
+    });
+
+    it('sends cached JSON as its text in the envelope, with the ETag it was stored with', async () => {
+      const response = fakeResponse();
+      const cached = SerializedJson.of(product);
+
+      const result = await lastValueFrom(sut.intercept(detail(response), returning(cached)));
+
+      expect(result).toBe(JSON.stringify({ success: true, data: product }));
+      expect(response.headers).toEqual({
+        etag: strongEtag(product),
+        'cache-control': 'public, max-age=0, must-revalidate',
+        'content-type': 'application/json; charset=utf-8',
+      });
+    });
+
+    it('answers 304 with no body for cached JSON whose ETag the client holds', async () => {
+      const response = fakeResponse();
+
+      const result = await lastValueFrom(
+        sut.intercept(
+          detail(response, { 'if-none-match': strongEtag(product) }),
+          returning(SerializedJson.of(product)),
+        ),
+      );
+
+      expect(result).toBeUndefined();
+      expect(response.statusCode).toBe(HttpStatus.NOT_MODIFIED);
     });
   });
 

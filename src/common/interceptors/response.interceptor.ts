@@ -18,6 +18,7 @@ import { ifNoneMatchHits, strongEtag } from '../http/etag';
 import { Paginated } from '../http/paginated';
 import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/request-layers';
 import { RoutePolicies, type RoutePolicy } from '../http/route-policy';
+import { SerializedJson } from '../http/serialized-json';
 
 interface SuccessEnvelope<T> {
   readonly success: true;
@@ -36,7 +37,8 @@ interface SuccessEnvelope<T> {
  *    told it failed (see TransactionRunner).
  * 3. Conditional GET on `@ConditionalGet()` routes: a strong `ETag` of the data and the route's
  *    `Cache-Control`; a matching `If-None-Match` is answered 304 with no body.
- * 4. The success envelope; 204/304 responses and `@RawResponse()` routes are left alone.
+ * 4. The success envelope; 204/304 responses and `@RawResponse()` routes are left alone. A
+ *    `SerializedJson` result (cached bytes) is sent as its text, inside the same envelope.
  */
 @Injectable()
 export class ResponseInterceptor implements NestInterceptor {
@@ -70,7 +72,7 @@ export class ResponseInterceptor implements NestInterceptor {
   private shape(body: unknown, policy: RoutePolicy, request: Request, response: Response): unknown {
     let result = body;
     if (policy.conditionalGet) {
-      const etag = strongEtag(body);
+      const etag = body instanceof SerializedJson ? body.etag : strongEtag(body);
       response.setHeader('ETag', etag);
       response.setHeader('Cache-Control', policy.conditionalGet.cacheControl);
       if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
@@ -78,6 +80,7 @@ export class ResponseInterceptor implements NestInterceptor {
         result = undefined;
       }
     }
+    if (result instanceof SerializedJson) return sendAsItIs(result, this.envelope && !policy.raw, response);
     return this.envelope && !policy.raw ? wrap(result, response.statusCode) : result;
   }
 
@@ -93,6 +96,17 @@ export class ResponseInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/**
+ * JSON serialised earlier (a cached payload): the envelope is written around its text, so the
+ * bytes are sent without being parsed and serialised again. Same bytes as `wrap` + `res.json`.
+ */
+function sendAsItIs(body: SerializedJson, envelope: boolean, response: Response): string | undefined {
+  if (response.statusCode === HttpStatus.NO_CONTENT || response.statusCode === HttpStatus.NOT_MODIFIED)
+    return undefined;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  return envelope ? `{"success":true,"data":${body.json}}` : body.json;
 }
 
 function wrap(body: unknown, status: number): SuccessEnvelope<unknown> | undefined {

@@ -1,2 +1,2 @@
-/** The CacheStore (backend name, Keyv instance, Redis store) behind CACHE_MANAGER. */
-export const CACHE_STORE = Symbol('CACHE_STORE');
+/** The CacheBackend the cache service stores its entries in (chosen by configuration). */
+export const CACHE_BACKEND = Symbol('CACHE_BACKEND');

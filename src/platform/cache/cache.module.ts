@@ -1,36 +1,37 @@
-import { type CacheManagerOptions, CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { Redis } from 'ioredis';
 
 import type { AllConfig } from '../../config';
-import { CACHE_STORE } from './cache.constants';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { CACHE_BACKEND } from './cache.constants';
 import { CacheMetrics } from './cache.metrics';
 import { CacheService } from './cache.service';
-import type { CacheStore } from './cache-store.factory';
-import { CacheStoreModule } from './cache-store.module';
+import { type CacheBackend, MemoryCacheBackend, NoCacheBackend, RedisCacheBackend } from './cache-backend';
 
 /**
- * @nestjs/cache-manager over one Keyv store (Redis or memory, chosen by configuration).
- * CACHE_STORE exposes which backend is in use and, for Redis, the store itself.
+ * The application cache (CacheService) over the backend configuration chooses: Redis through the
+ * app's shared connection (entries shared by every replica), a bounded in-process LRU, or none.
+ * Why not cache-manager: docs/decisions/0035.
  */
-type KeyvInstance = Extract<NonNullable<CacheManagerOptions['stores']>, unknown[]>[number];
-
 @Global()
 @Module({
-  imports: [
-    CacheStoreModule,
-    NestCacheModule.registerAsync({
-      isGlobal: true,
-      imports: [CacheStoreModule],
-      inject: [CACHE_STORE, ConfigService],
-      useFactory: (store: CacheStore, config: ConfigService<AllConfig, true>): CacheManagerOptions => ({
-        // Same Keyv class at runtime; TypeScript sees its CommonJS and ESM declarations as two types.
-        stores: [store.keyv as unknown as KeyvInstance],
-        ttl: config.getOrThrow('cache', { infer: true }).defaultTtlMs,
-      }),
-    }),
+  providers: [
+    {
+      provide: CACHE_BACKEND,
+      inject: [ConfigService, REDIS_CLIENT],
+      useFactory: (config: ConfigService<AllConfig, true>, redis: Redis | null): CacheBackend => {
+        const { backend } = config.getOrThrow('cache', { infer: true });
+        if (backend === 'none') return new NoCacheBackend();
+        if (backend === 'redis' && redis) {
+          return new RedisCacheBackend(redis, `${config.getOrThrow('redis', { infer: true }).keyPrefix}cache:`);
+        }
+        return new MemoryCacheBackend();
+      },
+    },
+    CacheMetrics,
+    CacheService,
   ],
-  providers: [CacheMetrics, CacheService],
-  exports: [CacheStoreModule, CacheService],
+  exports: [CacheService],
 })
 export class CacheModule {}

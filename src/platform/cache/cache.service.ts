@@ -1,28 +1,21 @@
 import { randomUUID } from 'node:crypto';
 
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Cache } from 'cache-manager';
 
+import { SerializedJson } from '../../common/http/serialized-json';
 import type { AllConfig } from '../../config';
 import { RedisCircuit } from '../redis/redis-circuit';
-import { CACHE_STORE } from './cache.constants';
+import { CACHE_BACKEND } from './cache.constants';
 import { CacheMetrics } from './cache.metrics';
+import type { CacheBackend } from './cache-backend';
 import { prefixOf } from './cache-keys';
-import type { CacheStore } from './cache-store.factory';
 
 export interface CacheWriteOptions {
   /** Entry lifetime; the configured default when omitted. */
   readonly ttlMs?: number;
   /** Invalidating any of these tags makes the entry stale. */
   readonly tags?: readonly string[];
-}
-
-/** What is stored: the value and the version of each of its tags when it was loaded. */
-interface Entry<T> {
-  readonly v: T;
-  readonly t: Readonly<Record<string, string>>;
 }
 
 const TAG_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -32,7 +25,9 @@ const RETRY_INTERVAL_MS = 1000;
 const LOG_INTERVAL_MS = 10_000;
 
 /**
- * The application cache: cache-aside with tags, over @nestjs/cache-manager (Redis or memory).
+ * The application cache: cache-aside with tags, over one backend (Redis or memory). Entries are
+ * stored as JSON text with their ETag, so a value read for an HTTP response is sent as the stored
+ * bytes (`getOrSetSerialized`), and one read costs one round trip (docs/decisions/0035).
  *
  * - It never fails a request: a store error or timeout is logged, counted and treated as a miss.
  *   Redis calls run under RedisCircuit (a deadline of tens of milliseconds and a breaker).
@@ -54,8 +49,7 @@ export class CacheService implements OnModuleDestroy {
   private lastErrorLogAt = 0;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
-    @Inject(CACHE_STORE) private readonly store: CacheStore,
+    @Inject(CACHE_BACKEND) private readonly backend: CacheBackend,
     private readonly metrics: CacheMetrics,
     private readonly circuit: RedisCircuit,
     config: ConfigService<AllConfig, true>,
@@ -70,12 +64,26 @@ export class CacheService implements OnModuleDestroy {
 
   /**
    * Cache-aside: the cached value, or `load()`'s result, stored for next time. Concurrent calls
-   * for the same key while it is loading share that one load.
+   * for the same key while it is loading share that one load. Each caller gets its own copy.
    *
    *   const product = await cache.getOrSet(cacheKey('products', 'detail', id), () => repo.findById(id), { tags: [`product:${id}`] });
    */
   async getOrSet<T>(key: string, load: () => Promise<T>, options: CacheWriteOptions = {}): Promise<T> {
-    const running = this.inflight.get(key) as Promise<T> | undefined;
+    const found = await this.getOrSetSerialized(key, load, options);
+    return found ? found.parse() : (found as T);
+  }
+
+  /**
+   * `getOrSet` for a value that is about to be sent: its JSON and ETag as they are stored, for
+   * the response interceptor to send without parsing them. A loader's null (or undefined) is
+   * returned as null and not cached.
+   */
+  getOrSetSerialized<T>(
+    key: string,
+    load: () => Promise<T | null | undefined>,
+    options: CacheWriteOptions = {},
+  ): Promise<SerializedJson<T> | null> {
+    const running = this.inflight.get(key) as Promise<SerializedJson<T> | null> | undefined;
     if (running) return running;
     const work = this.loadThrough(key, load, options).finally(() => this.inflight.delete(key));
     this.inflight.set(key, work);
@@ -87,75 +95,44 @@ export class CacheService implements OnModuleDestroy {
     await Promise.all(tags.map((tag) => this.bumpTag(tag).then((ok) => ok || this.pendingTags.add(tag))));
   }
 
-  private async loadThrough<T>(key: string, load: () => Promise<T>, options: CacheWriteOptions): Promise<T> {
+  private async loadThrough<T>(
+    key: string,
+    load: () => Promise<T | null | undefined>,
+    options: CacheWriteOptions,
+  ): Promise<SerializedJson<T> | null> {
     const tags = options.tags ?? [];
-    const [entry, ...tagVersions] = await this.readEntries<T>(key, tags);
+    const [stored, ...tagVersions] = await this.readMany(key, [key, ...tags.map(tagKey)]);
     const versions = Object.fromEntries(tags.map((tag, i) => [tag, tagVersions[i] ?? INITIAL_TAG_VERSION]));
-    if (entry && this.isFresh(entry, versions)) return this.countHit(key, entry.v);
+    const entry = stored === undefined ? undefined : decodeEntry<T>(stored);
+    if (entry && isFresh(entry.versions, versions)) return this.countHit(key, entry.value);
     this.countMiss(key);
     const value = await load();
+    if (value === undefined || value === null) return null;
+    const serialized = SerializedJson.of(value);
     // Stored with the versions read *before* loading: if a write invalidated a tag meanwhile, the entry is born stale.
-    if (value !== undefined && value !== null) await this.write(key, value, versions, options.ttlMs);
-    return value;
+    await this.write(key, encodeEntry(serialized, versions), options.ttlMs);
+    return serialized;
   }
 
-  /** One round trip for the entry and its tags' versions. */
-  private async readEntries<T>(
-    key: string,
-    tags: readonly string[],
-  ): Promise<[Entry<T> | undefined, ...Array<string | undefined>]> {
-    const values = await this.readMany(key, [key, ...tags.map(tagKey)]);
-    return values as [Entry<T> | undefined, ...Array<string | undefined>];
-  }
-
-  /** Values of `keys` (undefined where absent, or all undefined when the store fails); `label` names them in metrics. */
-  private async readMany(label: string, keys: string[]): Promise<unknown[]> {
+  /** Values of `keys` in one round trip (undefined where absent, or all undefined when the store fails); `label` names them in metrics. */
+  private async readMany(label: string, keys: string[]): Promise<Array<string | undefined>> {
     const empty = keys.map(() => undefined);
     if (this.bypassing()) return empty;
-    return this.guarded('get', label, () => this.mgetOrThrow(keys), empty);
+    return this.guarded('get', label, () => this.backend.getMany(keys), empty);
   }
 
-  /**
-   * cache-manager answers a failed read with `undefined` and reports the failure as an event
-   * carrying the same keys array; matching on that array tells this read's failure apart.
-   */
-  private async mgetOrThrow(keys: string[]): Promise<unknown[]> {
-    let failure: unknown;
-    const listener = (event: { keys?: unknown; error?: unknown }) => {
-      if (event.keys === keys && event.error) failure = event.error;
-    };
-    this.cache.on('mget', listener);
-    try {
-      const values = await this.cache.mget(keys);
-      if (failure) throw failure instanceof Error ? failure : new Error('cache read failed', { cause: failure });
-      return values;
-    } finally {
-      this.cache.off('mget', listener);
-    }
-  }
-
-  private async write<T>(
-    key: string,
-    value: T,
-    versions: Record<string, string>,
-    ttlMs = this.defaultTtlMs,
-  ): Promise<void> {
+  private async write(key: string, entry: string, ttlMs = this.defaultTtlMs): Promise<void> {
     if (this.bypassing()) return;
-    const entry: Entry<T> = { v: value, t: versions };
-    await this.guarded('set', key, () => this.cache.set(key, entry, ttlMs), undefined);
+    await this.guarded('set', key, () => this.backend.set(key, entry, ttlMs), undefined);
   }
 
   private bumpTag(tag: string): Promise<boolean> {
     return this.guarded(
       'invalidateTag',
       tag,
-      () => this.cache.set(tagKey(tag), randomUUID(), TAG_TTL_MS).then(() => true),
+      () => this.backend.set(tagKey(tag), randomUUID(), TAG_TTL_MS).then(() => true),
       false,
     );
-  }
-
-  private isFresh<T>(entry: Entry<T>, current: Record<string, string>): boolean {
-    return Object.entries(entry.t).every(([tag, version]) => (current[tag] ?? INITIAL_TAG_VERSION) === version);
   }
 
   private bypassing(): boolean {
@@ -168,12 +145,12 @@ export class CacheService implements OnModuleDestroy {
 
   /** Runs a store operation (Redis: under the deadline and breaker); failures are counted, logged (throttled) and replaced by `fallback`. */
   private async guarded<T>(operation: string, key: string, run: () => Promise<T>, fallback: T): Promise<T> {
-    if (this.store.backend === 'none' && operation !== 'get') return fallback;
-    const stop = this.metrics.duration.startTimer({ backend: this.store.backend, operation });
+    if (this.backend.name === 'none' && operation !== 'get') return fallback;
+    const stop = this.metrics.duration.startTimer({ backend: this.backend.name, operation });
     try {
-      return await (this.store.backend === 'redis' ? this.circuit.run(run) : run());
+      return await (this.backend.name === 'redis' ? this.circuit.run(run) : run());
     } catch (error) {
-      this.metrics.errors.inc({ backend: this.store.backend, prefix: prefixOf(key), operation });
+      this.metrics.errors.inc({ backend: this.backend.name, prefix: prefixOf(key), operation });
       this.logFailure(operation, error);
       return fallback;
     } finally {
@@ -185,22 +162,54 @@ export class CacheService implements OnModuleDestroy {
     if (Date.now() - this.lastErrorLogAt < LOG_INTERVAL_MS) return;
     this.lastErrorLogAt = Date.now();
     this.logger.warn(
-      { operation, backend: this.store.backend, err: (error as Error)?.message },
+      { operation, backend: this.backend.name, err: (error as Error)?.message },
       'Cache unavailable; serving from the database',
     );
   }
 
-  private countHit<T>(key: string, value: T): T {
-    this.metrics.hits.inc({ backend: this.store.backend, prefix: prefixOf(key) });
+  private countHit<T>(key: string, value: SerializedJson<T>): SerializedJson<T> {
+    this.metrics.hits.inc({ backend: this.backend.name, prefix: prefixOf(key) });
     return value;
   }
 
   private countMiss(key: string): undefined {
-    this.metrics.misses.inc({ backend: this.store.backend, prefix: prefixOf(key) });
+    this.metrics.misses.inc({ backend: this.backend.name, prefix: prefixOf(key) });
     return undefined;
   }
 }
 
 function tagKey(tag: string): string {
   return `tag:${tag}`;
+}
+
+/**
+ * An entry as stored: the versions of its tags when its value was loaded, the ETag, then the
+ * value's JSON, one per line (JSON text never contains a raw line break). Only the first line is
+ * parsed on a read; the JSON stays text.
+ */
+function encodeEntry(value: SerializedJson, versions: Readonly<Record<string, string>>): string {
+  return `${JSON.stringify(versions)}\n${value.etag}\n${value.json}`;
+}
+
+interface DecodedEntry<T> {
+  readonly versions: Readonly<Record<string, string>>;
+  readonly value: SerializedJson<T>;
+}
+
+/** Undefined for anything not in this format (e.g. written by an older release): read as a miss. */
+function decodeEntry<T>(stored: string): DecodedEntry<T> | undefined {
+  const first = stored.indexOf('\n');
+  const second = first === -1 ? -1 : stored.indexOf('\n', first + 1);
+  if (second === -1) return undefined;
+  try {
+    const versions = JSON.parse(stored.slice(0, first)) as Record<string, string>;
+    return { versions, value: new SerializedJson<T>(stored.slice(second + 1), stored.slice(first + 1, second)) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isFresh(stored: Readonly<Record<string, string>>, current: Readonly<Record<string, string>>): boolean {
+  for (const tag in stored) if ((current[tag] ?? INITIAL_TAG_VERSION) !== stored[tag]) return false;
+  return true;
 }
