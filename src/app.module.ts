@@ -41,7 +41,7 @@ export class AppModule {
         configModule(env),
         RequestLayersModule.forRoot(leftOut),
         LoggingModule,
-        TracingModule,
+        TracingModule.forRoot(Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT)),
         CommonModule,
         MetricsModule,
         DatabaseModule,

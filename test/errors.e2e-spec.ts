@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { FailureProbeModule } from './support/fixtures/failure-probe.module';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -25,6 +27,19 @@ describe('Error envelope', () => {
 
     expectErrorEnvelope(response.body, 'RESOURCE_NOT_FOUND');
     expect(response.body.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('refuses an unknown query parameter on a route without a query DTO, as on routes with one', async () => {
+    const withoutDto = await sut.http().get(`/api/v1/products/${randomUUID()}?limt=5`).expect(422);
+    const withDto = await sut.http().get('/api/v1/products?limt=5').expect(422);
+
+    for (const response of [withoutDto, withDto]) {
+      expectErrorEnvelope(response.body, 'VALIDATION_ERROR');
+      expect(response.body.error.details.errors).toEqual([
+        expect.objectContaining({ loc: ['query', 'limt'], type: 'unknown_field' }),
+      ]);
+    }
+    await sut.http().get(`/api/v1/products/${randomUUID()}`).expect(404);
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST without echoing the body', async () => {

@@ -12,7 +12,6 @@ import { RoutePolicies } from './http/route-policy';
 import { ResponseInterceptor } from './interceptors/response.interceptor';
 import { PaginationModule } from './pagination/pagination.module';
 import { AppValidationPipe } from './validation/app-validation.pipe';
-import { UnknownQueryInterceptor } from './validation/unknown-query.interceptor';
 
 /**
  * What every request passes through, registered once as global providers: the request context,
@@ -46,9 +45,7 @@ import { UnknownQueryInterceptor } from './validation/unknown-query.interceptor'
     { provide: APP_PIPE, useClass: AppValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     RoutePolicies,
-    // Interceptors wrap the handler in this order, outermost first.
     { provide: APP_INTERCEPTOR, useClass: ResponseInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: UnknownQueryInterceptor },
   ],
   exports: [RequestContextService, AccessControlService, AccessDecisionRecorder, RoutePolicies],
 })

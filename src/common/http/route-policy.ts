@@ -5,6 +5,7 @@ import { ACCESS_RULE_KEY, type AccessRule } from '../access/access-rule';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { RAW_RESPONSE_KEY } from '../decorators/raw-response.decorator';
 import { REQUEST_TIMEOUT_KEY } from '../decorators/request-timeout.decorator';
+import { type DeclaredQuery, declaredQueryOf } from '../validation/declared-query';
 import { CONDITIONAL_GET_KEY, type ConditionalGetOptions } from './conditional-get.decorator';
 
 /** What a route's decorators ask of the request path, method metadata over class metadata. */
@@ -16,6 +17,8 @@ export interface RoutePolicy {
   /** The route's own time budget (ms, 0 = none); the configured default when undefined. */
   readonly timeoutMs?: number;
   readonly conditionalGet?: ConditionalGetOptions;
+  /** The query parameters the handler declares (its DTO, or single names). */
+  readonly query: DeclaredQuery;
 }
 
 type Handler = ExecutionContext['getHandler'] extends () => infer H ? H : never;
@@ -57,6 +60,7 @@ export class RoutePolicies {
       raw: this.reflector.getAllAndOverride<boolean | undefined>(RAW_RESPONSE_KEY, targets) === true,
       timeoutMs: this.reflector.getAllAndOverride<number | undefined>(REQUEST_TIMEOUT_KEY, targets),
       conditionalGet: this.reflector.get<ConditionalGetOptions | undefined>(CONDITIONAL_GET_KEY, handler),
+      query: declaredQueryOf(controller, handler.name),
     };
   }
 }

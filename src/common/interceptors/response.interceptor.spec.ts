@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, HttpStatus } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, HttpStatus, Query } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -7,6 +7,7 @@ import { lastValueFrom, of } from 'rxjs';
 
 import { RequestContextService } from '../context/request-context.service';
 import { RawResponse } from '../decorators/raw-response.decorator';
+import { ValidationException } from '../errors';
 import { ConditionalGet } from '../http/conditional-get.decorator';
 import { strongEtag } from '../http/etag';
 import { Paginated } from '../http/paginated';
@@ -14,6 +15,14 @@ import { ALL_LAYERS_ON, LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/requ
 import { RoutePolicies } from '../http/route-policy';
 import { SerializedJson } from '../http/serialized-json';
 import { ResponseInterceptor } from './response.interceptor';
+
+class SearchQuery {
+  q?: string;
+}
+
+class SearchController {
+  search(@Query() _query: SearchQuery): void {}
+}
 
 class OrdersController {
   list(): void {}
@@ -61,6 +70,7 @@ interface ContextOptions {
   readonly handler?: string;
   readonly method?: string;
   readonly requestHeaders?: Record<string, string>;
+  readonly query?: Record<string, string>;
   readonly response?: FakeResponse;
 }
 
@@ -68,7 +78,11 @@ function executionContext(options: ContextOptions = {}): ExecutionContext {
   const controller = options.controller ?? OrdersController;
   const handler = (controller.prototype as Record<string, unknown>)[options.handler ?? 'list'];
   const response = options.response ?? fakeResponse(options.statusCode);
-  const request = { method: options.method ?? 'GET', headers: options.requestHeaders ?? {} };
+  const request = {
+    method: options.method ?? 'GET',
+    headers: options.requestHeaders ?? {},
+    query: options.query ?? {},
+  };
   return {
     getType: () => options.type ?? 'http',
     getHandler: () => handler,
@@ -175,6 +189,22 @@ describe(ResponseInterceptor.name, () => {
     const result = await lastValueFrom(sut.intercept(executionContext({ type: 'rpc' }), returning({ id: 1 })));
 
     expect(result).toEqual({ id: 1 });
+  });
+
+  describe('query parameters', () => {
+    it('refuses one the route does not declare, before the handler runs (422 unknown_field)', () => {
+      const handler = { handle: jest.fn(() => of({})) };
+      const ctx = executionContext({ controller: ProductsController, handler: 'detail', query: { limt: '5' } });
+
+      expect(() => sut.intercept(ctx, handler)).toThrow(ValidationException);
+      expect(handler.handle).not.toHaveBeenCalled();
+    });
+
+    it('leaves them to the validation pipe on a route with a query DTO', async () => {
+      const ctx = executionContext({ controller: SearchController, handler: 'search', query: { limt: '5' } });
+
+      await expect(lastValueFrom(sut.intercept(ctx, returning({})))).resolves.toEqual({ success: true, data: {} });
+    });
   });
 
   describe('on a @ConditionalGet() route', () => {

@@ -13,7 +13,7 @@ import { catchError, map, type Observable, throwError, timeout, TimeoutError } f
 import type { AllConfig } from '../../config';
 import type { AuthenticatedRequest } from '../access/principal';
 import { RequestContextService } from '../context/request-context.service';
-import { DependencyUnavailableException } from '../errors';
+import { DependencyUnavailableException, ValidationException } from '../errors';
 import { ifNoneMatchHits, strongEtag } from '../http/etag';
 import { Paginated } from '../http/paginated';
 import { LEFT_OUT_LAYERS, type LeftOutLayers } from '../http/request-layers';
@@ -27,9 +27,12 @@ interface SuccessEnvelope<T> {
 }
 
 /**
- * Everything the API does around a handler's result, in one interceptor so each request builds
- * one short rxjs pipeline instead of one per concern (docs/decisions/0032):
+ * Everything the API does around a handler, in one interceptor so each request builds one short
+ * rxjs pipeline instead of one per concern (docs/decisions/0032):
  *
+ * 0. Unknown query parameters are refused (422, `unknown_field`) on routes without a query DTO,
+ *    as the validation pipe's whitelist refuses them on routes with one: a misspelt `?limt=5`
+ *    must not be silently ignored on some routes and refused on others.
  * 1. A default `Cache-Control`, set before the handler runs so it (or an error) can replace it:
  *    anything personal (authenticated) or state-changing is `no-store`, other reads `no-cache`.
  * 2. The time budget: past it the answer is 503 SERVICE_UNAVAILABLE and the request's signal is
@@ -63,6 +66,7 @@ export class ResponseInterceptor implements NestInterceptor {
     const response = http.getResponse<Response>();
     const personalOrWrite = request.principal !== undefined || (request.method !== 'GET' && request.method !== 'HEAD');
     response.setHeader('Cache-Control', personalOrWrite ? 'private, no-store' : 'no-cache');
+    refuseUnknownQuery(request, policy);
 
     const shaped = next.handle().pipe(map((body: unknown) => this.shape(body, policy, request, response)));
     const ms = policy.timeoutMs ?? this.defaultTimeoutMs;
@@ -96,6 +100,15 @@ export class ResponseInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+function refuseUnknownQuery(request: Request, policy: RoutePolicy): void {
+  if (policy.query.dto) return; // the validation pipe's whitelist knows the DTO's properties
+  const unknown = Object.keys(request.query).filter((name) => !policy.query.names.includes(name));
+  if (unknown.length === 0) return;
+  throw new ValidationException(
+    unknown.map((name) => ({ loc: ['query', name], msg: `property ${name} should not exist`, type: 'unknown_field' })),
+  );
 }
 
 /**

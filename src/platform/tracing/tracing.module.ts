@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 
 import { RouteSpanInterceptor } from './route-span.interceptor';
@@ -11,7 +11,18 @@ class TracingShutdown implements OnApplicationShutdown {
   }
 }
 
-/** Route names on server spans, and a flush of the spans still buffered at shutdown. */
+/**
+ * Route names on server spans, and a flush of the spans still buffered at shutdown. Without
+ * tracing there are no spans to name, so the interceptor is not registered at all: an
+ * interceptor that only passes through still costs every request an rxjs pipeline.
+ */
 @Global()
-@Module({ providers: [TracingShutdown, { provide: APP_INTERCEPTOR, useClass: RouteSpanInterceptor }] })
-export class TracingModule {}
+@Module({})
+export class TracingModule {
+  static forRoot(tracing: boolean): DynamicModule {
+    return {
+      module: TracingModule,
+      providers: [TracingShutdown, ...(tracing ? [{ provide: APP_INTERCEPTOR, useClass: RouteSpanInterceptor }] : [])],
+    };
+  }
+}
