@@ -80,7 +80,7 @@ export class EventBus {
   /** Inside the publishing transaction (or alone): the rows, then their dispatch once committed. */
   private async write(events: DomainEvent[]): Promise<void> {
     const subscribed = events.filter((event) => this.handlers.handlersFor(event.name).length > 0);
-    await this.outbox.add(events, new Set(subscribed.map((event) => event.id)));
+    await this.outbox.add(events, new Set(subscribed.map((event) => event.id)), this.dispatcher.leaseMs);
     if (subscribed.length === 0) return;
     await this.transactions.afterCommit(() => {
       // Not awaited: handlers run on their own time; the outbox rows keep the events safe meanwhile.
