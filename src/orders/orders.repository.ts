@@ -23,6 +23,10 @@ export interface NewOrder {
   readonly priced: PricedOrder;
 }
 
+/** One stored line of a new order, with the order's own columns. */
+type StoredLine = Pick<Order, 'id' | 'status' | 'createdAt' | 'updatedAt'> &
+  Pick<OrderItem, 'productId' | 'sku' | 'name' | 'unitPriceCents' | 'quantity' | 'lineTotalCents'>;
+
 /** What a transition reports about the order it moved. */
 export type SettledOrder = Pick<Order, 'id' | 'userId' | 'totalCents' | 'createdAt'>;
 
@@ -39,38 +43,50 @@ export class OrdersRepository {
   }
 
   /**
-   * The order and all its lines in one statement; returns the order as stored, lines by sku (as
-   * every read returns them), without reading it back.
+   * The order and all its lines in one statement, answered with what was stored (the order's
+   * columns on each line, lines by sku as every read returns them): nothing is read back.
    */
   async insert(order: NewOrder): Promise<Order> {
-    const [row] = await this.txHost.tx.query<Array<Pick<Order, 'id' | 'status' | 'createdAt' | 'updatedAt'>>>(
+    const rows = await this.txHost.tx.query<StoredLine[]>(
       `WITH placed AS (
          INSERT INTO "orders" ("user_id", "total_cents", "payment_method", "notes") VALUES ($1, $2, $3, $4)
          RETURNING "id", "status", "created_at", "updated_at"),
-       lines AS (
+       line AS (
          INSERT INTO "order_items"
                 ("order_id", "product_id", "sku", "name", "unit_price_cents", "quantity", "line_total_cents")
          SELECT placed."id", line.*
            FROM placed, jsonb_to_recordset($5::jsonb) AS line("productId" uuid, "sku" varchar, "name" varchar,
-                "unitPriceCents" int, "quantity" int, "lineTotalCents" int))
-       SELECT "id", "status", "created_at" AS "createdAt", "updated_at" AS "updatedAt" FROM placed`,
+                "unitPriceCents" int, "quantity" int, "lineTotalCents" int)
+         RETURNING "product_id", "sku", "name", "unit_price_cents", "quantity", "line_total_cents")
+       SELECT placed."id", placed."status", placed."created_at" AS "createdAt", placed."updated_at" AS "updatedAt",
+              line."product_id" AS "productId", line."sku", line."name", line."unit_price_cents" AS "unitPriceCents",
+              line."quantity", line."line_total_cents" AS "lineTotalCents"
+         FROM placed, line ORDER BY line."sku"`,
       [order.userId, order.priced.totalCents, order.paymentMethod, order.notes, JSON.stringify(order.priced.lines)],
     );
-    const items = [...order.priced.lines]
-      .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
-      .map((line) => Object.assign(new OrderItem(), { ...line, orderId: row.id }));
+    const [first] = rows;
     return Object.assign(new Order(), {
-      id: row.id,
+      id: first.id,
       userId: order.userId,
-      status: row.status,
+      status: first.status,
       totalCents: order.priced.totalCents,
       paymentMethod: order.paymentMethod,
       notes: order.notes,
       paymentId: null,
       failureReason: null,
-      items,
-      createdAt: new Date(row.createdAt),
-      updatedAt: new Date(row.updatedAt),
+      items: rows.map(({ productId, sku, name, unitPriceCents, quantity, lineTotalCents }) =>
+        Object.assign(new OrderItem(), {
+          orderId: first.id,
+          productId,
+          sku,
+          name,
+          unitPriceCents,
+          quantity,
+          lineTotalCents,
+        }),
+      ),
+      createdAt: new Date(first.createdAt),
+      updatedAt: new Date(first.updatedAt),
       settledAt: null,
     });
   }
