@@ -11,6 +11,9 @@ import { EventsMetrics } from './events.metrics';
 
 export type DeliveryOutcome = 'handled' | 'duplicate' | 'filtered';
 
+/** The records of a plain handler's delivery, written with what it published. */
+const PROCESSED = Symbol('processedEvents');
+
 /**
  * Runs one handler on one event, the same way for every transport: in the context of the
  * request that raised it (its request id in every log line), measured, and idempotently — a
@@ -87,11 +90,20 @@ export class HandlerRunner {
     });
   }
 
-  /** For handlers that must not hold a transaction (external calls); they guard with state checks too. */
+  /**
+   * For handlers that must not hold a transaction (external calls); they guard with state checks
+   * too. What the handler writes through deferred batches (the events it publishes) and the record
+   * that it applied this event are written together when it returns, in one statement: a crash
+   * leaves both or neither, so a redelivery is skipped exactly when the handler's outcome is on record.
+   */
   private async runPlain(event: DomainEvent, handler: RegisteredHandler): Promise<DeliveryOutcome> {
     if (await this.deliveries.isProcessed(event.id, handler.id)) return 'duplicate';
-    await handler.invoke(event);
-    await this.deliveries.markProcessed(event.id, handler.id);
+    await this.transactions.gather(async () => {
+      await handler.invoke(event);
+      await this.transactions.batchBeforeCommit(PROCESSED, { eventId: event.id, handler: handler.id }, (records) =>
+        Promise.resolve(this.deliveries.processedInsertion(records)),
+      );
+    });
     return 'handled';
   }
 }

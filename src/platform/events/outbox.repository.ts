@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, IsNull, type Repository } from 'typeorm';
 
+import type { DeferredStatement } from '../database/transaction-runner';
 import type { DomainEvent } from './domain-event';
 import { OutboxEvent } from './outbox-event.entity';
 
@@ -16,24 +17,31 @@ export class OutboxRepository {
   }
 
   /**
-   * One INSERT for all of `events`. Those in `pending` are written already leased for `leaseMs`
-   * to the publisher, which dispatches them once committed: no claim to take after the commit, and
-   * the poller leaves them alone meanwhile. The others (no handler subscribes to them) are written
-   * as dispatched: the poller never picks them up.
+   * The INSERT for all of `events`, for the publishing unit to write with its other rows. Those in
+   * `pending` are written already leased for `leaseMs` to the publisher, which dispatches them once
+   * committed: no claim to take after the commit, and the poller leaves them alone meanwhile. The
+   * others (no handler subscribes to them) are written as dispatched: the poller never picks them up.
    */
-  async add(events: readonly DomainEvent[], pending: ReadonlySet<string>, leaseMs: number): Promise<void> {
+  insertion(events: readonly DomainEvent[], pending: ReadonlySet<string>, leaseMs: number): DeferredStatement {
     const lease = () => `clock_timestamp() + interval '${Math.trunc(leaseMs)} milliseconds'`;
-    await this.rows.insert(
-      events.map((event) => ({
-        id: event.id,
-        name: event.name,
-        payload: event.payload as object,
-        context: event.context,
-        occurredAt: new Date(event.occurredAt),
-        dispatchedAt: pending.has(event.id) ? null : new Date(event.occurredAt),
-        claimedUntil: pending.has(event.id) ? lease : null,
-      })),
-    );
+    const [sql, parameters] = this.rows
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxEvent)
+      .values(
+        events.map((event) => ({
+          id: event.id,
+          name: event.name,
+          payload: event.payload as object,
+          context: event.context,
+          occurredAt: new Date(event.occurredAt),
+          dispatchedAt: pending.has(event.id) ? null : new Date(event.occurredAt),
+          claimedUntil: pending.has(event.id) ? lease : null,
+        })),
+      )
+      .updateEntity(false)
+      .getQueryAndParameters();
+    return { sql, parameters };
   }
 
   /**
