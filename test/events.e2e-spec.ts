@@ -150,6 +150,10 @@ describe(`Domain events with ${transport}`, () => {
     await expect(runner.deliver(handled, plain(false), 1)).resolves.toBe('handled');
     expect(await outboxRow(published[1])).toBeDefined();
     expect(await deliveries.isProcessed(handled.id, 'PlainProbe.publish')).toBe(true);
+
+    // Delivered again (not the publisher's first delivery): skipped, nothing published twice.
+    await expect(runner.deliver(handled, plain(false), 1)).resolves.toBe('duplicate');
+    expect(published).toHaveLength(2);
   });
 
   it('dispatches an event that was committed but never dispatched (a crash before dispatch)', async () => {

@@ -77,7 +77,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
    * and counted.
    */
   dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
-    const dispatch = this.dispatch(events)
+    const dispatch = this.dispatch(events, true)
       .catch((error: unknown) => {
         this.metrics.dispatchFailures.inc({ transport: this.transport.name });
         this.logger.warn(
@@ -102,17 +102,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       const rows = await this.outbox.claimStale(POLL_BATCH, GRACE_MS, this.leaseMs);
       if (rows.length === 0) return;
       this.logger.log({ count: rows.length }, 'Dispatching outbox events left pending');
-      await this.dispatch(rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })));
+      await this.dispatch(
+        rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })),
+        false,
+      );
     } catch (error) {
       this.logger.warn({ err: errorText(error) }, 'Outbox poll failed; will retry');
     }
   }
 
-  private async dispatch(events: readonly DomainEvent[]): Promise<void> {
+  private async dispatch(events: readonly DomainEvent[], firstDelivery: boolean): Promise<void> {
     if (events.length === 0) return;
     const ids = events.map((event) => event.id);
     try {
-      await this.transport.deliver(events);
+      await this.transport.deliver(events, firstDelivery);
       await this.outbox.markDispatched(ids);
     } catch (error) {
       this.metrics.dispatchFailures.inc({ transport: this.transport.name });
