@@ -61,9 +61,7 @@ export class AuditService {
       requestId: this.context.requestId ?? null,
       ip: this.context.ip ?? null,
     };
-    await this.transactions.batchBeforeCommit(AUDIT_ENTRIES, row, (rows) =>
-      Promise.resolve(this.entries.insertion(rows)),
-    );
+    await this.transactions.batchBeforeCommit(AUDIT_ENTRIES, row, (rows) => this.entries.insertion(rows));
     this.logger.debug({ action: entry.action, resourceType: entry.resourceType }, 'Audit entry recorded');
   }
 

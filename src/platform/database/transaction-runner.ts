@@ -29,7 +29,7 @@ export interface DeferredStatement {
 /** Items gathered during one unit of work under one key, written by one statement at its end. */
 interface Batch {
   readonly items: unknown[];
-  build(items: unknown[]): Promise<DeferredStatement>;
+  build(items: unknown[]): DeferredStatement | Promise<DeferredStatement>;
 }
 
 /** What a unit of work (a transaction, or a gathering without one) collects while it runs. */
@@ -118,12 +118,16 @@ export class TransactionRunner {
    * together with the unit's other batches (a failure rolls all of it back). Outside a unit,
    * `item` is written now, on its own.
    */
-  async batchBeforeCommit<T>(key: symbol, item: T, build: (items: T[]) => Promise<DeferredStatement>): Promise<void> {
+  async batchBeforeCommit<T>(
+    key: symbol,
+    item: T,
+    build: (items: T[]) => DeferredStatement | Promise<DeferredStatement>,
+  ): Promise<void> {
     const unit = this.currentUnit();
     if (!unit) return this.gather(() => this.batchBeforeCommit(key, item, build));
     const batch = unit.batches.get(key);
     if (batch) batch.items.push(item);
-    else unit.batches.set(key, { items: [item], build: build as Batch['build'] });
+    else unit.batches.set(key, { items: [item], build: build });
   }
 
   private currentUnit(): Unit | undefined {

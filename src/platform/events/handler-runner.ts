@@ -120,7 +120,7 @@ export class HandlerRunner {
     await this.transactions.gather(async () => {
       await handler.invoke(event);
       await this.transactions.batchBeforeCommit(PROCESSED, { eventId: event.id, handler: handler.id }, (records) =>
-        Promise.resolve(this.deliveries.processedInsertion(records)),
+        this.deliveries.processedInsertion(records),
       );
     });
     return 'handled';
