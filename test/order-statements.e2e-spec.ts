@@ -86,16 +86,16 @@ describe('Statements per order', () => {
       );
       expect(request).toBeLessThanOrEqual(BUDGET.request);
       expect(total).toBeLessThanOrEqual(BUDGET.total);
-      // Events nobody subscribes to are on record, dispatched from the start, never claimed.
+      // Events nobody subscribes to are on record, dispatched from the start, never leased.
       const unsubscribed = await sut.dataSource.query<Array<{ name: string; claimed: boolean; dispatched: boolean }>>(
         `SELECT name, claimed_until IS NOT NULL AS claimed, dispatched_at IS NOT NULL AS dispatched
-           FROM outbox_events WHERE payload->>'orderId' = $1 AND name IN ('inventory.reserved', 'order.completed')
+           FROM outbox_events WHERE payload->>'orderId' = $1 AND name IN ('order.created', 'order.completed')
           ORDER BY name`,
         [order.id],
       );
       expect(unsubscribed).toEqual([
-        { name: 'inventory.reserved', claimed: false, dispatched: true },
         { name: 'order.completed', claimed: false, dispatched: true },
+        { name: 'order.created', claimed: false, dispatched: true },
       ]);
     } finally {
       sut.dataSource.subscribers.splice(sut.dataSource.subscribers.indexOf(counter), 1);
