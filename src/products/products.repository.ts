@@ -71,10 +71,6 @@ export class ProductsRepository {
       .getOne();
   }
 
-  findActiveByIds(ids: readonly string[]): Promise<Product[]> {
-    return this.products.findBy({ id: In([...ids]) });
-  }
-
   /** Whether any product, deleted ones included, has this sku. */
   skuTaken(sku: string): Promise<boolean> {
     return this.products.exists({ where: { sku }, withDeleted: true });

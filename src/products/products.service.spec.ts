@@ -73,7 +73,6 @@ describe(ProductsService.name, () => {
     products = {
       findActiveById: jest.fn().mockResolvedValue(aProduct()),
       findActiveByIdForUpdate: jest.fn().mockResolvedValue(aProduct()),
-      findActiveByIds: jest.fn().mockResolvedValue([]),
       skuTaken: jest.fn().mockResolvedValue(false),
       paginateActive: jest.fn().mockResolvedValue({ items: [aProduct()], meta: { limit: 20, nextCursor: null } }),
       insert: jest.fn((product) => Promise.resolve(aProduct({ ...product, id: ID_B }))),
