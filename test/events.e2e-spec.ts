@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { EventDeliveriesRepository, OutboxDispatcher } from '../src/platform/events';
-import { EventHandlerRegistry } from '../src/platform/events/event-handler.registry';
+import { defineEvent, EventBus, EventDeliveriesRepository, OutboxDispatcher } from '../src/platform/events';
+import { EventHandlerRegistry, type RegisteredHandler } from '../src/platform/events/event-handler.registry';
 import { HandlerRunner } from '../src/platform/events/handler-runner';
 import { eventually } from './support/eventually';
 import { EventProbeModule, ProbeHappened, ProbeRecorder } from './support/fixtures/event-probe.module';
@@ -11,6 +11,8 @@ import { metricValue } from './support/metrics';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const transport = process.env.REDIS_URL ? 'BullMQ queue' : 'in-process delivery';
+/** An event no handler subscribes to, published by a handler. */
+const ProbeEchoed = defineEvent<{ of: string }>('probe.echoed');
 
 describe(`Domain events with ${transport}`, () => {
   let sut: TestApp;
@@ -123,6 +125,35 @@ describe(`Domain events with ${transport}`, () => {
     expect(outcomes).toEqual(['handled', 'duplicate']);
     expect(recorder.seen.filter((seen) => seen.id === event.id)).toHaveLength(1);
     expect(await sut.app.get(EventDeliveriesRepository).isProcessed(event.id, 'ProbeRecorder.record')).toBe(true);
+  });
+
+  it('writes what a handler outside a transaction published with the record of its delivery, or neither', async () => {
+    const runner = sut.app.get(HandlerRunner);
+    const deliveries = sut.app.get(EventDeliveriesRepository);
+    const published: string[] = [];
+    const plain = (failAfterPublishing: boolean): RegisteredHandler => ({
+      id: 'PlainProbe.publish',
+      eventName: ProbeHappened.name,
+      options: { transactional: false },
+      invoke: async (event) => {
+        published.push((await sut.app.get(EventBus).publish(ProbeEchoed, { of: event.id })).id);
+        if (failAfterPublishing) throw new Error('failed after publishing');
+      },
+    });
+
+    const failed = ProbeHappened.create({ n: 8, mode: 'ok' });
+    await expect(runner.deliver(failed, plain(true), 1)).rejects.toThrow('failed after publishing');
+    expect(await outboxRow(published[0])).toBeUndefined();
+    expect(await deliveries.isProcessed(failed.id, 'PlainProbe.publish')).toBe(false);
+
+    const handled = ProbeHappened.create({ n: 9, mode: 'ok' });
+    await expect(runner.deliver(handled, plain(false), 1)).resolves.toBe('handled');
+    expect(await outboxRow(published[1])).toBeDefined();
+    expect(await deliveries.isProcessed(handled.id, 'PlainProbe.publish')).toBe(true);
+
+    // Delivered again (not the publisher's first delivery): skipped, nothing published twice.
+    await expect(runner.deliver(handled, plain(false), 1)).resolves.toBe('duplicate');
+    expect(published).toHaveLength(2);
   });
 
   it('dispatches an event that was committed but never dispatched (a crash before dispatch)', async () => {

@@ -132,18 +132,29 @@ describe('ProductsService stock methods for orders', () => {
     expect(conflicts).not.toHaveBeenCalledWith(expect.anything(), 'Transaction conflict; retrying');
   });
 
-  it('finds what an order needs from active products, and names a deleted or unknown one', async () => {
-    const first = await createProduct(sut, staff, { priceCents: 250 });
-    const second = await createProduct(sut, staff, { priceCents: 990 });
+  it('returns what an order needs of the products it took, and names a deleted or unknown one', async () => {
+    const first = await createProduct(sut, staff, { priceCents: 250, stock: 5 });
+    const second = await createProduct(sut, staff, { priceCents: 990, stock: 5 });
 
-    await expect(products.findForOrder([second.id, first.id])).resolves.toEqual([
-      { id: second.id, sku: second.sku, name: second.name, priceCents: 990 },
-      { id: first.id, sku: first.sku, name: first.name, priceCents: 250 },
+    const taken = await products.reserveStock([
+      { productId: second.id, quantity: 2 },
+      { productId: first.id, quantity: 1 },
     ]);
+    expect(taken).toEqual(
+      [
+        { id: second.id, sku: second.sku, name: second.name, priceCents: 990 },
+        { id: first.id, sku: first.sku, name: first.name, priceCents: 250 },
+      ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+    );
+    expect([await stockOf(first.id), await stockOf(second.id)]).toEqual([4, 3]);
 
     await products.remove(second.id);
-    await expect(products.findForOrder([first.id, second.id])).rejects.toMatchObject({
-      details: { resourceType: 'Product', resourceId: second.id },
-    });
+    await expect(
+      products.reserveStock([
+        { productId: first.id, quantity: 1 },
+        { productId: second.id, quantity: 1 },
+      ]),
+    ).rejects.toMatchObject({ details: { resourceType: 'Product', resourceId: second.id } });
+    expect(await stockOf(first.id)).toBe(4);
   });
 });

@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { type Page, Paginator, type SortableFields } from '../common/pagination';
+import type { DeferredStatement } from '../platform/database';
 import { AuditLog } from './audit-log.entity';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
 
@@ -20,8 +21,8 @@ const SORTABLE: SortableFields = {
 };
 
 /**
- * Inserts and reads audit entries. Inserts go through TransactionHost, so an entry commits or rolls
- * back with the change it records.
+ * Inserts and reads audit entries. Inserts are written by the unit of work that records them
+ * (TransactionRunner), so an entry commits or rolls back with the change it records.
  */
 @Injectable()
 export class AuditRepository {
@@ -34,9 +35,17 @@ export class AuditRepository {
     return this.txHost.tx.getRepository(AuditLog);
   }
 
-  async insert(entry: NewAuditLog): Promise<void> {
-    // TypeORM's partial-entity type cannot express a free-form jsonb object; the shape is checked by NewAuditLog.
-    await this.entries.insert(entry as QueryDeepPartialEntity<AuditLog>);
+  /** The INSERT for `entries`, for the recording unit to write with its other rows. */
+  insertion(entries: readonly NewAuditLog[]): DeferredStatement {
+    const [sql, parameters] = this.entries
+      .createQueryBuilder()
+      .insert()
+      .into(AuditLog)
+      // TypeORM's partial-entity type cannot express a free-form jsonb object; the shape is checked by NewAuditLog.
+      .values(entries as Array<QueryDeepPartialEntity<AuditLog>>)
+      .updateEntity(false)
+      .getQueryAndParameters();
+    return { sql, parameters };
   }
 
   findPage(query: AuditLogQueryDto): Promise<Page<AuditLog>> {

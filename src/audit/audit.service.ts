@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RequestContextService } from '../common/context/request-context.service';
 import { Paginated } from '../common/http';
 import type { PageMeta } from '../common/pagination';
+import { TransactionRunner } from '../platform/database';
 import { AuditRepository } from './audit.repository';
 import type { AuditAction, AuditResource } from './audit-actions';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
@@ -22,9 +23,13 @@ export interface AuditEntry {
 const SECRET_KEY = /pass(word)?|token|secret|api_?key|authorization|cookie/i;
 const REDACTED = '[REDACTED]';
 
+/** The entries a unit of work records, written together at its end. */
+const AUDIT_ENTRIES = Symbol('auditEntries');
+
 /**
  * The audit log, for the other slices. `record` writes in the caller's transaction when there is
- * one (the entry commits or rolls back with the change it describes), and on its own otherwise
+ * one (at its end, in the statement that writes its other deferred rows, so the entry commits or
+ * rolls back with the change it describes), and on its own otherwise
  * (a failed login changes nothing, yet must be recorded). The request id, client IP and caller
  * come from the request context.
  */
@@ -35,6 +40,7 @@ export class AuditService {
   constructor(
     private readonly entries: AuditRepository,
     private readonly context: RequestContextService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -46,7 +52,7 @@ export class AuditService {
    *   });
    */
   async record(entry: AuditEntry): Promise<void> {
-    await this.entries.insert({
+    const row = {
       actorId: entry.actorId === undefined ? (this.context.userId ?? null) : entry.actorId,
       action: entry.action,
       resourceType: entry.resourceType,
@@ -54,7 +60,8 @@ export class AuditService {
       details: scrubSecrets(entry.details ?? {}) as Record<string, unknown>,
       requestId: this.context.requestId ?? null,
       ip: this.context.ip ?? null,
-    });
+    };
+    await this.transactions.batchBeforeCommit(AUDIT_ENTRIES, row, (rows) => this.entries.insertion(rows));
     this.logger.debug({ action: entry.action, resourceType: entry.resourceType }, 'Audit entry recorded');
   }
 

@@ -333,8 +333,10 @@ export class EnvironmentSchema {
   OUTBOX_POLL_INTERVAL_MS = 2000;
 
   /**
-   * How long a dispatcher owns the outbox rows it took; after a crash they are taken again once
-   * it ends. Longer than the slowest in-process delivery (every retry), so it never ends mid-delivery.
+   * How long a dispatcher owns the outbox rows it took (a publisher's rows are its own from their
+   * INSERT); after a crash they are taken again once it ends, so events committed just before a
+   * crash are delivered by another replica up to this long later. Longer than the slowest
+   * in-process delivery (every retry), so it never ends mid-delivery.
    */
   @Type(() => Number)
   @IsInt()

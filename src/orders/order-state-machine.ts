@@ -48,6 +48,11 @@ export const OrderStateMachine = {
     return TRANSITIONS[transition].from.includes(current);
   },
 
+  /** The statuses `transition` starts from and the one it leads to (for a conditional UPDATE that applies it). */
+  rule(transition: OrderTransition): { readonly from: readonly OrderStatus[]; readonly to: OrderStatus } {
+    return TRANSITIONS[transition];
+  },
+
   /** The status after `transition`; throws InvalidStateException when it is not allowed from `current`. */
   apply(current: OrderStatus, transition: OrderTransition): OrderStatus {
     if (!this.canApply(current, transition))

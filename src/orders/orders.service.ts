@@ -29,7 +29,7 @@ import { mergeLines, priceOrder } from './order-pricing';
 import { OrderStateMachine, type OutcomeVerdict, type SettlementOutcome } from './order-state-machine';
 import { OrderStatus } from './order-status';
 import { OrdersMetrics } from './orders.metrics';
-import { OrdersRepository } from './orders.repository';
+import { OrdersRepository, type SettledOrder } from './orders.repository';
 import { PaymentService } from './payment/payment.service';
 
 export interface PlacedOrder {
@@ -63,10 +63,11 @@ export class OrdersService {
   ) {}
 
   /**
-   * Places an order. Within one transaction: claim the Idempotency-Key (if any), price the lines
-   * from the catalogue, insert the order, take the stock (never below zero, whatever the
-   * concurrency: 409 INSUFFICIENT_STOCK otherwise) and record `order.created` and
-   * `inventory.reserved`. Nothing is half-written: any failure rolls all of it back.
+   * Places an order. Within one transaction: claim the Idempotency-Key (if any), take the stock
+   * (never below zero, whatever the concurrency: 409 INSUFFICIENT_STOCK otherwise) and price the
+   * lines from the same catalogue rows, insert the order with its lines, and record
+   * `order.created` and `inventory.reserved`. Nothing is half-written: any failure rolls all of it
+   * back. The answer is built from what was written; nothing is read back.
    */
   async place(principal: Principal, input: CreateOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
     const lines = mergeLines(input.items);
@@ -183,10 +184,12 @@ export class OrdersService {
    */
   async settlePaid(orderId: string, paymentId: string): Promise<void> {
     await this.transactions.run(async () => {
+      const complete = OrderStateMachine.rule('complete');
+      const completed = await this.orders.transition(orderId, complete.from, complete.to, { paymentId });
+      if (completed) return this.completed(completed);
       const order = await this.orders.findForUpdate(orderId);
       if (!order) return this.unknownOrder(orderId, 'succeeded');
-      const verdict = OrderStateMachine.judge(order.status, 'succeeded');
-      if (verdict === 'apply') return this.complete(order, paymentId);
+      const verdict = verdictOnSettled(order, 'succeeded');
       // Only the charge a completed order holds is kept; any other money taken for this order goes back.
       const kept = verdict === 'repeat' && order.paymentId === paymentId;
       // A second, different charge for a completed order should be impossible (same idempotency key): an alarm.
@@ -205,23 +208,25 @@ export class OrdersService {
    */
   async settleFailed(orderId: string, reason: string): Promise<void> {
     await this.transactions.run(async () => {
+      const fail = OrderStateMachine.rule('fail_payment');
+      const failed = await this.orders.transition(orderId, fail.from, fail.to, { failureReason: reason });
+      if (failed) {
+        await this.releaseStock(orderId, 'payment_failed');
+        await this.recordSettledAfterCommit(failed, fail.to);
+        this.logger.log({ orderId, reason }, 'Payment failed; stock released');
+        return;
+      }
       const order = await this.orders.findForUpdate(orderId);
       if (!order) return this.unknownOrder(orderId, 'failed');
-      const verdict = OrderStateMachine.judge(order.status, 'failed');
-      if (verdict !== 'apply') return this.ignoreOrAlarm(order, 'failed', verdict, { reason });
-      const status = OrderStateMachine.apply(order.status, 'fail_payment');
-      await this.orders.setStatus(orderId, status, { failureReason: reason });
-      await this.releaseStock(orderId, 'payment_failed');
-      await this.recordSettledAfterCommit(order, status);
-      this.logger.log({ orderId, reason }, 'Payment failed; stock released');
+      return this.ignoreOrAlarm(order, 'failed', verdictOnSettled(order, 'failed'), { reason });
     });
   }
 
   /** Gives back the stock of an order (cancellation or failed payment), inside the caller's transaction. */
   async releaseStock(orderId: string, reason: 'payment_failed' | 'cancelled'): Promise<void> {
-    const order = await this.orders.findWithItems(orderId);
-    if (!order) throw new ResourceNotFoundException('Order', orderId);
-    const items = order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+    const lines = await this.orders.findLines(orderId);
+    if (lines.length === 0) throw new ResourceNotFoundException('Order', orderId);
+    const items = lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
     await this.products.releaseStock(items);
     await this.events.publish(InventoryReleased, { orderId, reason, items });
   }
@@ -238,9 +243,8 @@ export class OrdersService {
     });
   }
 
-  private async complete(order: Order, paymentId: string): Promise<void> {
-    const status = OrderStateMachine.apply(order.status, 'complete');
-    await this.orders.setStatus(order.id, status, { paymentId });
+  private async completed(order: SettledOrder): Promise<void> {
+    const status = OrderStateMachine.rule('complete').to;
     await this.events.publish(OrderCompleted, {
       orderId: order.id,
       userId: order.userId,
@@ -286,14 +290,13 @@ export class OrdersService {
     input: CreateOrderDto,
     lines: ReturnType<typeof mergeLines>,
   ): Promise<Order> {
-    const priced = priceOrder(lines, await this.products.findForOrder(lines.map((line) => line.productId)));
+    const priced = priceOrder(lines, await this.products.reserveStock(lines));
     const order = await this.orders.insert({
       userId,
       paymentMethod: input.paymentMethod,
       notes: input.notes ?? null,
       priced,
     });
-    await this.products.reserveStock(lines);
     const items = lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
     await this.events.publish(OrderCreated, { orderId: order.id, userId, totalCents: priced.totalCents, items });
     await this.events.publish(InventoryReserved, {
@@ -309,9 +312,7 @@ export class OrdersService {
       resourceId: order.id,
       details: { totalCents: priced.totalCents, lines: items.length },
     });
-    const saved = await this.orders.findWithItems(order.id);
-    if (!saved) throw new Error('order vanished inside its own transaction');
-    return saved;
+    return order;
   }
 
   private countPlacement(result: PlacedOrder): void {
@@ -332,4 +333,14 @@ export class OrdersService {
     }[error.code as string];
     if (reason) this.metrics.refused.inc({ reason });
   }
+}
+
+/**
+ * What a payment outcome means for an order its transition did not apply to. Such an order is no
+ * longer pending (nothing leads back to pending), so the outcome cannot apply any more.
+ */
+function verdictOnSettled(order: Order, outcome: SettlementOutcome): Exclude<OutcomeVerdict, 'apply'> {
+  const verdict = OrderStateMachine.judge(order.status, outcome);
+  if (verdict === 'apply') throw new Error(`order ${order.id} is pending but its transition did not apply`);
+  return verdict;
 }

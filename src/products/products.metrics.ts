@@ -3,8 +3,6 @@ import type { Counter } from 'prom-client';
 
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 
-export type StockOperation = 'adjust' | 'reserve';
-
 /** Product business metrics: how often stock changes were refused (demand the shelves could not meet). */
 @Injectable()
 export class ProductsMetrics {

@@ -6,6 +6,7 @@ import { Brackets, In, type Repository, type SelectQueryBuilder } from 'typeorm'
 import { type Page, type PageQueryDto, Paginator, type SortableFields } from '../common/pagination';
 import { Product } from './product.entity';
 import { MAX_STOCK } from './product-limits';
+import type { ProductLine } from './product-lines';
 
 export type NewProduct = Pick<
   Product,
@@ -24,6 +25,14 @@ export interface ProductFilters {
   readonly maxPriceCents?: number;
   /** `q` matches descriptions too (flag `products.search-descriptions`). */
   readonly searchDescriptions?: boolean;
+}
+
+/** A product whose stock an order took: what the order records about it. */
+export interface TakenStock {
+  readonly id: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly priceCents: number;
 }
 
 /** The sort whitelist of GET /products; each order has its keyset index (see the migration). */
@@ -62,10 +71,6 @@ export class ProductsRepository {
       .getOne();
   }
 
-  findActiveByIds(ids: readonly string[]): Promise<Product[]> {
-    return this.products.findBy({ id: In([...ids]) });
-  }
-
   /** Whether any product, deleted ones included, has this sku. */
   skuTaken(sku: string): Promise<boolean> {
     return this.products.exists({ where: { sku }, withDeleted: true });
@@ -98,38 +103,69 @@ export class ProductsRepository {
     return this.changeStock('"stock" + :delta', '"stock" + :delta BETWEEN 0 AND :max', { id, delta, max: MAX_STOCK });
   }
 
-  /** Takes `quantity` from an active product if it has that many; the new stock, or null. */
-  takeStock(id: string, quantity: number): Promise<number | null> {
-    return this.changeStock('"stock" - :quantity', '"stock" >= :quantity', { id, quantity });
+  /**
+   * Takes each line's quantity from its active product if it has that many, every line in one
+   * statement. Returns the rows taken, with what an order records about them (read under the same
+   * row lock, so the price is the one the stock was taken at); a line missing from the result was
+   * unknown, deleted or short, and the caller's transaction must roll back.
+   */
+  takeStock(lines: readonly ProductLine[]): Promise<TakenStock[]> {
+    return this.changeStockOfLines(lines, '-', 'p."deleted_at" IS NULL AND p."stock" >= line."quantity"');
   }
 
-  /** Gives back stock taken earlier, even if the product was deleted since; the new stock, or null. */
-  returnStock(id: string, quantity: number): Promise<number | null> {
-    return this.changeStock('"stock" + :quantity', 'TRUE', { id, quantity }, { includeDeleted: true });
+  /** Gives back stock taken earlier, even of products deleted since, in one statement; the rows changed. */
+  returnStock(lines: readonly ProductLine[]): Promise<TakenStock[]> {
+    return this.changeStockOfLines(lines, '+', 'TRUE');
   }
 
-  /** The stock of an active product right now, or null; for error details after a refused change. */
-  async currentStock(id: string): Promise<number | null> {
-    const product = await this.products.findOne({ select: { id: true, stock: true }, where: { id } });
-    return product?.stock ?? null;
+  /** The stock of active products right now, by id; for error details after a refused change. */
+  async currentStock(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.products.find({ select: { id: true, stock: true }, where: { id: In([...ids]) } });
+    return new Map(rows.map((row) => [row.id, row.stock]));
   }
 
   private async changeStock(
     newValue: string,
     condition: string,
     parameters: Record<string, string | number>,
-    options: { includeDeleted?: boolean } = {},
   ): Promise<number | null> {
-    const live = options.includeDeleted ? 'TRUE' : '"deleted_at" IS NULL';
     const result = await this.products
       .createQueryBuilder()
       .update(Product)
       .set({ stock: () => newValue })
-      .where(`"id" = :id AND ${live} AND ${condition}`, parameters)
+      .where(`"id" = :id AND "deleted_at" IS NULL AND ${condition}`, parameters)
       .returning(['stock'])
       .execute();
     const [row] = result.raw as Array<{ stock: number }>;
     return row ? row.stock : null;
+  }
+
+  /**
+   * One UPDATE for every line. Its rows are first locked in id order (the `locked` CTE, which the
+   * uncorrelated count makes run to the end before any row is updated), so two orders over the
+   * same products queue on the first one instead of deadlocking, as one UPDATE per line in id
+   * order did. Under READ COMMITTED a row changed by a transaction we waited for is re-checked
+   * against `condition` in its new version: stock can never go below zero.
+   */
+  private async changeStockOfLines(
+    lines: readonly ProductLine[],
+    sign: '+' | '-',
+    condition: string,
+  ): Promise<TakenStock[]> {
+    if (lines.length === 0) return [];
+    // An UPDATE answers [rows, row count] through Repository.query.
+    const [rows] = await this.products.query<[TakenStock[], number]>(
+      `WITH line AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS line("id", "quantity")),
+            locked AS MATERIALIZED (
+              SELECT p."id" FROM "products" p WHERE p."id" = ANY($1::uuid[]) ORDER BY p."id" FOR UPDATE)
+       UPDATE "products" p
+          SET "stock" = p."stock" ${sign} line."quantity", "updated_at" = CURRENT_TIMESTAMP
+         FROM line
+        WHERE p."id" = line."id" AND ${condition} AND (SELECT count(*) FROM locked) > 0
+       RETURNING p."id", p."sku", p."name", p."price_cents" AS "priceCents"`,
+      [lines.map((line) => line.productId), lines.map((line) => line.quantity)],
+    );
+    return rows;
   }
 
   private filtered(filters: ProductFilters): SelectQueryBuilder<Product> {

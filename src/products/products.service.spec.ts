@@ -19,8 +19,9 @@ import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { PriceChangePolicy } from './price-change.policy';
 import type { Product } from './product.entity';
 import { PRODUCT_LIST_TAG, ProductCache } from './product-cache';
+import type { ProductLine } from './product-lines';
 import { ProductsMetrics } from './products.metrics';
-import { ProductsRepository } from './products.repository';
+import { ProductsRepository, type TakenStock } from './products.repository';
 import { ProductsService } from './products.service';
 
 const ID_A = '1a000000-0000-4000-8000-000000000000';
@@ -72,16 +73,19 @@ describe(ProductsService.name, () => {
     products = {
       findActiveById: jest.fn().mockResolvedValue(aProduct()),
       findActiveByIdForUpdate: jest.fn().mockResolvedValue(aProduct()),
-      findActiveByIds: jest.fn().mockResolvedValue([]),
       skuTaken: jest.fn().mockResolvedValue(false),
       paginateActive: jest.fn().mockResolvedValue({ items: [aProduct()], meta: { limit: 20, nextCursor: null } }),
       insert: jest.fn((product) => Promise.resolve(aProduct({ ...product, id: ID_B }))),
       update: jest.fn().mockResolvedValue(undefined),
       softDelete: jest.fn().mockResolvedValue(true),
       adjustStock: jest.fn().mockResolvedValue(7),
-      takeStock: jest.fn().mockResolvedValue(0),
-      returnStock: jest.fn().mockResolvedValue(9),
-      currentStock: jest.fn().mockResolvedValue(1),
+      takeStock: jest.fn((lines: readonly ProductLine[]) =>
+        Promise.resolve(lines.map((line) => taken(line.productId))),
+      ),
+      returnStock: jest.fn((lines: readonly ProductLine[]) =>
+        Promise.resolve(lines.map((line) => taken(line.productId))),
+      ),
+      currentStock: jest.fn((ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, 1])))),
     };
     cache = newCacheMock();
     cache.invalidateTags.mockImplementation(() => {
@@ -285,36 +289,41 @@ describe(ProductsService.name, () => {
     it('tells a missing product (404) and a stock ceiling (422) apart', async () => {
       products.adjustStock.mockResolvedValue(null);
       await expect(sut.adjustStock(ID_A, 5)).rejects.toThrow(BusinessRuleException);
-      products.currentStock.mockResolvedValue(null);
+      products.currentStock.mockResolvedValue(new Map());
       await expect(sut.adjustStock(ID_A, -5)).rejects.toThrow(ResourceNotFoundException);
     });
   });
 
   describe('reserveStock and releaseStock', () => {
-    it('takes stock in product-id order, one line per product, inside one transaction', async () => {
+    it('takes stock of one line per product, in product-id order, in one call inside a transaction', async () => {
       const inTransaction: boolean[] = [];
-      products.takeStock.mockImplementation(() => {
+      products.takeStock.mockImplementation((lines: readonly ProductLine[]) => {
         inTransaction.push(txHost.isTransactionActive());
-        return Promise.resolve(0);
+        return Promise.resolve(lines.map((line) => taken(line.productId)));
       });
 
-      await sut.reserveStock([
+      const reserved = await sut.reserveStock([
         { productId: ID_B, quantity: 1 },
         { productId: ID_A.toUpperCase(), quantity: 2 },
         { productId: ID_B, quantity: 3 },
       ]);
 
       expect(products.takeStock.mock.calls).toEqual([
-        [ID_A, 2],
-        [ID_B, 4],
+        [
+          [
+            { productId: ID_A, quantity: 2 },
+            { productId: ID_B, quantity: 4 },
+          ],
+        ],
       ]);
-      expect(inTransaction).toEqual([true, true]);
+      expect(reserved).toEqual([taken(ID_A), taken(ID_B)]);
+      expect(inTransaction).toEqual([true]);
       expect(cache.invalidateTags).toHaveBeenCalledWith(`product:${ID_A}`, `product:${ID_B}`, PRODUCT_LIST_TAG);
       expect(invalidatedInTransaction).toEqual([false]);
     });
 
-    it('stops at the first short line with INSUFFICIENT_STOCK and invalidates nothing (the caller rolls back)', async () => {
-      products.takeStock.mockResolvedValueOnce(3).mockResolvedValueOnce(null);
+    it('answers INSUFFICIENT_STOCK for a short line and invalidates nothing (the caller rolls back)', async () => {
+      products.takeStock.mockResolvedValue([taken(ID_A)]);
       const before = await rejections('reserve');
 
       const promise = sut.reserveStock([
@@ -323,8 +332,21 @@ describe(ProductsService.name, () => {
       ]);
 
       await expect(promise).rejects.toMatchObject({ details: { productId: ID_B, requested: 5, available: 1 } });
+      expect(products.currentStock).toHaveBeenCalledWith([ID_B]);
       expect(await rejections('reserve')).toBe(before + 1);
       expect(cache.invalidateTags).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 naming a missing or deleted product before any short one', async () => {
+      products.takeStock.mockResolvedValue([]);
+      products.currentStock.mockResolvedValue(new Map([[ID_A, 0]]));
+
+      await expect(
+        sut.reserveStock([
+          { productId: ID_A, quantity: 1 },
+          { productId: ID_B, quantity: 1 },
+        ]),
+      ).rejects.toMatchObject({ details: { resourceType: 'Product', resourceId: ID_B } });
     });
 
     it.each([0, -1, 1.5])('refuses a quantity of %s before touching any stock', async (quantity) => {
@@ -334,48 +356,38 @@ describe(ProductsService.name, () => {
       expect(products.returnStock).not.toHaveBeenCalled();
     });
 
-    it('gives stock back and invalidates after the commit; an unknown product is 404', async () => {
-      await sut.releaseStock([{ productId: ID_A, quantity: 2 }]);
-      expect(products.returnStock).toHaveBeenCalledWith(ID_A, 2);
+    it('gives stock back in one call and invalidates after the commit; an unknown product is 404', async () => {
+      await sut.releaseStock([
+        { productId: ID_B, quantity: 1 },
+        { productId: ID_A, quantity: 2 },
+      ]);
+      expect(products.returnStock).toHaveBeenCalledWith([
+        { productId: ID_A, quantity: 2 },
+        { productId: ID_B, quantity: 1 },
+      ]);
       expect(invalidatedInTransaction).toEqual([false]);
 
-      products.returnStock.mockResolvedValue(null);
-      await expect(sut.releaseStock([{ productId: ID_B, quantity: 1 }])).rejects.toMatchObject({
-        details: { resourceType: 'Product', resourceId: ID_B },
-      });
-    });
-  });
-
-  describe('findForOrder', () => {
-    it('returns sku, name and price of each product once, in the order asked', async () => {
-      products.findActiveByIds.mockResolvedValue([
-        aProduct({ id: ID_B, sku: 'B', name: 'Bee', priceCents: 200 }),
-        aProduct({ id: ID_A, sku: 'A', name: 'Ay', priceCents: 100 }),
-      ]);
-
-      await expect(sut.findForOrder([ID_B, ID_A, ID_B])).resolves.toEqual([
-        { id: ID_B, sku: 'B', name: 'Bee', priceCents: 200 },
-        { id: ID_A, sku: 'A', name: 'Ay', priceCents: 100 },
-      ]);
-      expect(products.findActiveByIds).toHaveBeenCalledWith([ID_B, ID_A]);
-      expect(cache.getOrSet).not.toHaveBeenCalled();
+      products.returnStock.mockResolvedValue([taken(ID_A)]);
+      await expect(
+        sut.releaseStock([
+          { productId: ID_A, quantity: 1 },
+          { productId: ID_B, quantity: 1 },
+        ]),
+      ).rejects.toMatchObject({ details: { resourceType: 'Product', resourceId: ID_B } });
     });
 
-    it('asks nothing of the database for no ids, and reserves or releases nothing for no lines', async () => {
-      await expect(sut.findForOrder([])).resolves.toEqual([]);
-      await sut.reserveStock([]);
+    it('asks nothing of the database for no lines', async () => {
+      await expect(sut.reserveStock([])).resolves.toEqual([]);
       await sut.releaseStock([]);
 
-      expect(products.findActiveByIds).not.toHaveBeenCalled();
+      expect(products.takeStock).not.toHaveBeenCalled();
+      expect(products.returnStock).not.toHaveBeenCalled();
       expect(cache.invalidateTags).not.toHaveBeenCalled();
-    });
-
-    it('answers 404 naming a missing or deleted product', async () => {
-      products.findActiveByIds.mockResolvedValue([aProduct({ id: ID_A })]);
-
-      await expect(sut.findForOrder([ID_A, ID_B])).rejects.toMatchObject({
-        details: { resourceType: 'Product', resourceId: ID_B },
-      });
     });
   });
 });
+
+/** What the repository returns for a product whose stock was taken or given back. */
+function taken(id: string): TakenStock {
+  return { id, sku: `SKU-${id.slice(0, 4)}`, name: `Product ${id.slice(0, 4)}`, priceCents: 100 };
+}

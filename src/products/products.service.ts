@@ -22,8 +22,8 @@ import { SEARCH_DESCRIPTIONS_FLAG } from './product-flags';
 import { MAX_STOCK } from './product-limits';
 import { combineProductLines, type ProductLine } from './product-lines';
 import { normalizeListQuery } from './product-list-query';
-import { ProductsMetrics, type StockOperation } from './products.metrics';
-import { type ProductChanges, ProductsRepository } from './products.repository';
+import { ProductsMetrics } from './products.metrics';
+import { type ProductChanges, ProductsRepository, type TakenStock } from './products.repository';
 
 export interface CreateProductInput {
   readonly sku: string;
@@ -40,12 +40,7 @@ export type ProductChangesInput = Readonly<ProductChanges>;
 export type StockLine = ProductLine;
 
 /** What an order needs to know about a product: the price comes from here, never from the client. */
-export interface OrderableProduct {
-  readonly id: string;
-  readonly sku: string;
-  readonly name: string;
-  readonly priceCents: number;
-}
+export type OrderableProduct = TakenStock;
 
 /**
  * The product catalogue and its stock: the slice's public face. Reads go through the cache;
@@ -161,7 +156,7 @@ export class ProductsService {
   async adjustStock(id: string, delta: number): Promise<ProductResponseDto> {
     const product = await this.transactions.run(async () => {
       const stock = await this.products.adjustStock(id, delta);
-      if (stock === null) return this.refuseStockChange(id, delta, 'adjust');
+      if (stock === null) return this.refuseStockChange(id, delta);
       await this.cache.invalidateAfterCommit([id]);
       return this.requireActive(id);
     });
@@ -170,53 +165,39 @@ export class ProductsService {
   }
 
   /**
-   * Takes the stock an order needs, inside the caller's transaction (or its own). Rows are
-   * updated in product-id order, so two orders never deadlock on each other. The first short line
-   * throws INSUFFICIENT_STOCK; the enclosing transaction then rolls back every line already taken.
+   * Takes the stock an order needs, inside the caller's transaction (or its own), and returns
+   * the current sku, name and price of each product (read from the database under the same row
+   * lock, never from the cache), one per product in id order. All lines in one statement whose
+   * row locks are taken in product-id order, so two orders never deadlock on each other. A
+   * missing or deleted product is 404 naming its id; otherwise a short line is INSUFFICIENT_STOCK;
+   * the enclosing transaction then rolls back every line already taken.
    *
-   *   await transactions.run(async () => { await products.reserveStock(lines); await orders.insert(...); });
+   *   await transactions.run(async () => { const taken = await products.reserveStock(lines); await orders.insert(...); });
    */
-  async reserveStock(lines: readonly StockLine[]): Promise<void> {
+  async reserveStock(lines: readonly StockLine[]): Promise<OrderableProduct[]> {
     const merged = mergeStockLines(lines);
-    if (merged.length === 0) return;
-    await this.transactions.run(async () => {
-      for (const line of merged) {
-        const stock = await this.products.takeStock(line.productId, line.quantity);
-        if (stock === null) await this.refuseStockChange(line.productId, -line.quantity, 'reserve');
-      }
+    if (merged.length === 0) return [];
+    return this.transactions.run(async () => {
+      const taken = new Map((await this.products.takeStock(merged)).map((product) => [product.id, product]));
+      if (taken.size < merged.length) await this.refuseReservation(merged.filter((line) => !taken.has(line.productId)));
       await this.cache.invalidateAfterCommit(merged.map((line) => line.productId));
+      return merged.map((line) => taken.get(line.productId) as OrderableProduct);
     });
   }
 
   /**
-   * Gives back stock reserved earlier (a cancelled or failed order), in the caller's transaction.
-   * Stock of a product deleted since is restored too. Callers make this run once per order.
+   * Gives back stock reserved earlier (a cancelled or failed order), in the caller's transaction,
+   * in one statement. Stock of a product deleted since is restored too. Callers make this run
+   * once per order.
    */
   async releaseStock(lines: readonly StockLine[]): Promise<void> {
     const merged = mergeStockLines(lines);
     if (merged.length === 0) return;
     await this.transactions.run(async () => {
-      for (const line of merged) {
-        const stock = await this.products.returnStock(line.productId, line.quantity);
-        if (stock === null) throw new ResourceNotFoundException('Product', line.productId);
-      }
+      const returned = new Set((await this.products.returnStock(merged)).map((product) => product.id));
+      const missing = merged.find((line) => !returned.has(line.productId));
+      if (missing) throw new ResourceNotFoundException('Product', missing.productId);
       await this.cache.invalidateAfterCommit(merged.map((line) => line.productId));
-    });
-  }
-
-  /**
-   * The current sku, name and price of active products, read from the database (never the
-   * cache) inside the caller's transaction. A missing or deleted product is 404 naming its id.
-   * Ids must be UUIDs (the orders DTO validates them).
-   */
-  async findForOrder(productIds: readonly string[]): Promise<OrderableProduct[]> {
-    const ids = [...new Set(productIds.map((id) => id.toLowerCase()))];
-    if (ids.length === 0) return [];
-    const byId = new Map((await this.products.findActiveByIds(ids)).map((product) => [product.id, product]));
-    return ids.map((id) => {
-      const product = byId.get(id);
-      if (!product) throw new ResourceNotFoundException('Product', id);
-      return { id: product.id, sku: product.sku, name: product.name, priceCents: product.priceCents };
     });
   }
 
@@ -227,14 +208,24 @@ export class ProductsService {
   }
 
   /** Says why a conditional stock UPDATE changed nothing: no such product, too little stock, or too much. */
-  private async refuseStockChange(id: string, delta: number, operation: StockOperation): Promise<never> {
-    const available = await this.products.currentStock(id);
-    if (available === null) throw new ResourceNotFoundException('Product', id);
+  private async refuseStockChange(id: string, delta: number): Promise<never> {
+    const available = (await this.products.currentStock([id])).get(id);
+    if (available === undefined) throw new ResourceNotFoundException('Product', id);
     if (delta > 0) {
       throw new BusinessRuleException(`Stock cannot exceed ${MAX_STOCK}`, { productId: id, maxStock: MAX_STOCK });
     }
-    this.metrics.stockRejections.inc({ operation });
+    this.metrics.stockRejections.inc({ operation: 'adjust' });
     throw new InsufficientStockException(id, -delta, available);
+  }
+
+  /** Says why lines of a reservation were not taken: the first unknown product (404), else the first short one (409). */
+  private async refuseReservation(refused: readonly StockLine[]): Promise<never> {
+    const available = await this.products.currentStock(refused.map((line) => line.productId));
+    const unknown = refused.find((line) => !available.has(line.productId));
+    if (unknown) throw new ResourceNotFoundException('Product', unknown.productId);
+    const [short] = refused;
+    this.metrics.stockRejections.inc({ operation: 'reserve' });
+    throw new InsufficientStockException(short.productId, short.quantity, available.get(short.productId) ?? 0);
   }
 }
 

@@ -17,14 +17,29 @@ export interface TransactionOptions {
   readonly retries?: number;
 }
 
-const AFTER_COMMIT_HOOKS = Symbol('afterCommitHooks');
-const BEFORE_COMMIT_BATCHES = Symbol('beforeCommitBatches');
+/**
+ * A write a unit of work defers to its end: one INSERT (a query builder's `getQueryAndParameters()`),
+ * its values in `$n` placeholders only, so that several can be combined into one statement.
+ */
+export interface DeferredStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
 
-/** Items collected during one transaction, written together just before it commits. */
+/** Items gathered during one unit of work under one key, written by one statement at its end. */
 interface Batch {
   readonly items: unknown[];
-  flush(items: unknown[]): Promise<void>;
+  build(items: unknown[]): DeferredStatement | Promise<DeferredStatement>;
 }
+
+/** What a unit of work (a transaction, or a gathering without one) collects while it runs. */
+interface Unit {
+  readonly batches: Map<symbol, Batch>;
+  readonly hooks: AfterCommitHook[];
+}
+
+/** The running unit, in the CLS context its transaction (or gathering) opened: it never outlives it. */
+const UNIT = Symbol('unitOfWork');
 const DEFAULT_RETRIES = 3;
 /** First retry after about 25 ms, then 50, 100 …: conflicting transactions spread out quickly. */
 const RETRY_BASE_MS = 25;
@@ -40,8 +55,11 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
  * - after-commit hooks: work that must see committed data (cache invalidation, dispatching
  *   events) is registered with `afterCommit` and runs once the outermost transaction commits,
  *   before `run` returns; nothing runs if it rolls back;
- * - before-commit batches: rows a transaction writes piecemeal (outbox events) are collected with
- *   `batchBeforeCommit` and written in one statement at the end of its work, inside it.
+ * - before-commit batches: rows a unit writes piecemeal (outbox events, audit entries, delivery
+ *   records) are collected with `batchBeforeCommit` and written at the end of its work, inside it,
+ *   all of them in ONE statement (data-modifying CTEs), however many tables they go to;
+ * - gathering: `gather` is such a unit without a transaction, for work that must not hold one
+ *   (a call to a payment provider): its rows still go in one statement, atomic by itself.
  */
 @Injectable()
 export class TransactionRunner {
@@ -56,10 +74,10 @@ export class TransactionRunner {
     if (this.txHost.isTransactionActive()) return work();
     const attempts = (options.retries ?? DEFAULT_RETRIES) + 1;
     for (let attempt = 1; ; attempt += 1) {
-      const hooks: AfterCommitHook[] = [];
+      const unit: Unit = { batches: new Map(), hooks: [] };
       try {
-        const result = await this.inTransaction(work, hooks, options.isolationLevel);
-        await this.runHooks(hooks);
+        const result = await this.inTransaction(work, unit, options.isolationLevel);
+        await this.runHooks(unit.hooks);
         return result;
       } catch (error) {
         if (attempt >= attempts || !isRetryable(error)) throw error;
@@ -69,46 +87,72 @@ export class TransactionRunner {
     }
   }
 
-  /** Runs `hook` after the current transaction commits, or now when there is none. */
+  /**
+   * Runs `work` without a transaction, as one unit of its deferred writes: what it gathers with
+   * `batchBeforeCommit` is written when it is done, in one statement (all of it or none), then its
+   * after-commit hooks run. Nothing is written if it throws. Inside a unit it joins that unit.
+   */
+  async gather<T>(work: () => Promise<T>): Promise<T> {
+    if (this.currentUnit()) return work();
+    const unit: Unit = { batches: new Map(), hooks: [] };
+    const result = await this.cls.run({ ifNested: 'inherit' }, async () => {
+      this.cls.set(UNIT, unit);
+      const value = await work();
+      await this.writeBatches(unit);
+      return value;
+    });
+    await this.runHooks(unit.hooks);
+    return result;
+  }
+
+  /** Runs `hook` after the current unit commits, or now when there is none. */
   async afterCommit(hook: AfterCommitHook): Promise<void> {
-    const hooks = this.txHost.isTransactionActive()
-      ? this.cls.get<AfterCommitHook[] | undefined>(AFTER_COMMIT_HOOKS)
-      : undefined;
-    if (hooks) hooks.push(hook);
+    const unit = this.currentUnit();
+    if (unit) unit.hooks.push(hook);
     else await this.runHooks([hook]);
   }
 
   /**
-   * Adds `item` to the current transaction's batch named `key`; when the transaction's work is
-   * done, `flush` gets the whole batch once, still inside the transaction (a failure rolls it
-   * back). Outside a transaction started by `run`, `flush` gets `[item]` now.
+   * Adds `item` to the current unit's batch named `key`; when the unit's work is done, `build`
+   * gets the whole batch once, still inside it, and returns the INSERT for it, which is written
+   * together with the unit's other batches (a failure rolls all of it back). Outside a unit,
+   * `item` is written now, on its own.
    */
-  async batchBeforeCommit<T>(key: symbol, item: T, flush: (items: T[]) => Promise<void>): Promise<void> {
-    const batches = this.txHost.isTransactionActive()
-      ? this.cls.get<Map<symbol, Batch> | undefined>(BEFORE_COMMIT_BATCHES)
-      : undefined;
-    if (!batches) return flush([item]);
-    const batch = batches.get(key);
+  async batchBeforeCommit<T>(
+    key: symbol,
+    item: T,
+    build: (items: T[]) => DeferredStatement | Promise<DeferredStatement>,
+  ): Promise<void> {
+    const unit = this.currentUnit();
+    if (!unit) return this.gather(() => this.batchBeforeCommit(key, item, build));
+    const batch = unit.batches.get(key);
     if (batch) batch.items.push(item);
-    else batches.set(key, { items: [item], flush });
+    else unit.batches.set(key, { items: [item], build: build });
   }
 
-  private inTransaction<T>(
-    work: () => Promise<T>,
-    hooks: AfterCommitHook[],
-    isolationLevel?: IsolationLevel,
-  ): Promise<T> {
+  private currentUnit(): Unit | undefined {
+    return this.cls.isActive() ? this.cls.get<Unit | undefined>(UNIT) : undefined;
+  }
+
+  private inTransaction<T>(work: () => Promise<T>, unit: Unit, isolationLevel?: IsolationLevel): Promise<T> {
     const body = async () => {
-      const batches = new Map<symbol, Batch>();
-      this.cls.set(AFTER_COMMIT_HOOKS, hooks);
-      this.cls.set(BEFORE_COMMIT_BATCHES, batches);
+      this.cls.set(UNIT, unit);
       const result = await work();
-      for (const batch of batches.values()) await batch.flush(batch.items);
+      await this.writeBatches(unit);
       // The request this work belongs to timed out and was answered 503: roll back, never commit behind its back.
       this.cls.get<AbortSignal | undefined>('signal')?.throwIfAborted();
       return result;
     };
     return isolationLevel ? this.txHost.withTransaction({ isolationLevel }, body) : this.txHost.withTransaction(body);
+  }
+
+  /** Every batch of the unit, in one statement. A batch's `build` may register after-commit hooks. */
+  private async writeBatches(unit: Unit): Promise<void> {
+    const statements: DeferredStatement[] = [];
+    for (const batch of unit.batches.values()) statements.push(await batch.build(batch.items));
+    if (statements.length === 0) return;
+    const { sql, parameters } = combineStatements(statements);
+    await this.txHost.tx.query(sql, [...parameters]);
   }
 
   /** The commit has happened: a failing hook is logged, and the others still run. */
@@ -131,4 +175,21 @@ function isRetryable(error: unknown): boolean {
 function sqlStateOf(error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   return (error.driverError as { code?: string }).code;
+}
+
+/**
+ * One statement for several INSERTs: all but the last become data-modifying CTEs, the last is the
+ * main statement, and each one's `$n` placeholders are moved past those of the ones before it.
+ * Postgres runs every part, on one snapshot, or none.
+ */
+export function combineStatements(statements: readonly DeferredStatement[]): DeferredStatement {
+  if (statements.length === 1) return statements[0];
+  const parameters: unknown[] = [];
+  const parts = statements.map((statement) => {
+    const offset = parameters.length;
+    parameters.push(...statement.parameters);
+    return statement.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  });
+  const main = parts.pop() as string;
+  return { sql: `WITH ${parts.map((sql, i) => `written_${i} AS (${sql})`).join(', ')} ${main}`, parameters };
 }

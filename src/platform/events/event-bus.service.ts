@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { RequestContextService } from '../../common/context/request-context.service';
-import { TransactionRunner } from '../database/transaction-runner';
+import { type DeferredStatement, TransactionRunner } from '../database/transaction-runner';
 import { currentTraceparent } from '../tracing/tracing';
 import type { DomainEvent, EventContext, EventType } from './domain-event';
 import { EventHandlerRegistry } from './event-handler.registry';
@@ -15,7 +15,8 @@ const OUTBOX_BATCH = Symbol('outboxBatch');
 
 /**
  * Publishes domain events. Inside a unit of work the events are written to the outbox in the same
- * transaction as the change (one INSERT for all of them, at the end of its work) and dispatched
+ * transaction as the change (one INSERT for all of them at the end of its work, in the statement
+ * that writes the unit's other deferred rows) and dispatched
  * together after the commit (never for a rollback); outside one an event is written and
  * dispatched at once. Publishing never waits for handlers. An event no handler subscribes to is
  * still recorded, but as already dispatched: there is nothing to deliver, so no claim, no
@@ -77,16 +78,17 @@ export class EventBus {
     return event;
   }
 
-  /** Inside the publishing transaction (or alone): the rows, then their dispatch once committed. */
-  private async write(events: DomainEvent[]): Promise<void> {
+  /** At the end of the publishing unit: the rows to write with it, and their dispatch once committed. */
+  private async write(events: DomainEvent[]): Promise<DeferredStatement> {
     const subscribed = events.filter((event) => this.handlers.handlersFor(event.name).length > 0);
-    await this.outbox.add(events, new Set(subscribed.map((event) => event.id)));
-    if (subscribed.length === 0) return;
-    await this.transactions.afterCommit(() => {
-      // Not awaited: handlers run on their own time; the outbox rows keep the events safe meanwhile.
-      void this.dispatcher.dispatchCommitted(subscribed);
-      return Promise.resolve();
-    });
+    if (subscribed.length > 0) {
+      await this.transactions.afterCommit(() => {
+        // Not awaited: handlers run on their own time; the outbox rows keep the events safe meanwhile.
+        void this.dispatcher.dispatchCommitted(subscribed);
+        return Promise.resolve();
+      });
+    }
+    return this.outbox.insertion(events, new Set(subscribed.map((event) => event.id)), this.dispatcher.leaseMs);
   }
 
   private currentContext(): EventContext {

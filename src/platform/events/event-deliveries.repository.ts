@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 
+import type { DeferredStatement } from '../database/transaction-runner';
 import { DeadLetterEvent } from './dead-letter-event.entity';
 import type { DomainEvent } from './domain-event';
 import { ProcessedEvent } from './processed-event.entity';
@@ -22,6 +23,19 @@ export class EventDeliveriesRepository {
       .returning(['eventId'])
       .execute();
     return (result.raw as unknown[]).length > 0;
+  }
+
+  /** The INSERT recording that handlers applied events (repeats ignored), for a unit to write with its other rows. */
+  processedInsertion(records: ReadonlyArray<{ eventId: string; handler: string }>): DeferredStatement {
+    const [sql, parameters] = this.txHost.tx
+      .createQueryBuilder()
+      .insert()
+      .into(ProcessedEvent)
+      .values([...records])
+      .orIgnore()
+      .updateEntity(false)
+      .getQueryAndParameters();
+    return { sql, parameters };
   }
 
   async isProcessed(eventId: string, handler: string): Promise<boolean> {

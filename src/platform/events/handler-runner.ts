@@ -11,6 +11,9 @@ import { EventsMetrics } from './events.metrics';
 
 export type DeliveryOutcome = 'handled' | 'duplicate' | 'filtered';
 
+/** The records of a plain handler's delivery, written with what it published. */
+const PROCESSED = Symbol('processedEvents');
+
 /**
  * Runs one handler on one event, the same way for every transport: in the context of the
  * request that raised it (its request id in every log line), measured, and idempotently — a
@@ -29,7 +32,17 @@ export class HandlerRunner {
     private readonly metrics: EventsMetrics,
   ) {}
 
-  deliver(event: DomainEvent, handler: RegisteredHandler, attempt: number): Promise<DeliveryOutcome> {
+  /**
+   * `firstDelivery`: this is the first run of the delivery its publisher started right after
+   * committing the event (no retry, no redelivery by the poller), so no handler can have seen it
+   * yet and a plain handler's check for a previous delivery is skipped.
+   */
+  deliver(
+    event: DomainEvent,
+    handler: RegisteredHandler,
+    attempt: number,
+    firstDelivery = false,
+  ): Promise<DeliveryOutcome> {
     if (handler.options.filter && !handler.options.filter(event)) return Promise.resolve('filtered');
     const bindings = {
       requestId: event.context.requestId,
@@ -46,7 +59,7 @@ export class HandlerRunner {
     };
     return withSpanFrom(event.context.traceparent, `event ${event.name} ${handler.id}`, span, () =>
       this.context.run({ requestId: event.context.requestId }, () =>
-        this.pino.runInContext(() => this.measured(event, handler, attempt), { bindings }),
+        this.pino.runInContext(() => this.measured(event, handler, attempt, firstDelivery), { bindings }),
       ),
     );
   }
@@ -61,14 +74,19 @@ export class HandlerRunner {
     await this.deliveries.addDeadLetter(event, handler.id, errorText(error), attempts);
   }
 
-  private async measured(event: DomainEvent, handler: RegisteredHandler, attempt: number): Promise<DeliveryOutcome> {
+  private async measured(
+    event: DomainEvent,
+    handler: RegisteredHandler,
+    attempt: number,
+    firstDelivery: boolean,
+  ): Promise<DeliveryOutcome> {
     const labels = { event: event.name, handler: handler.id };
     if (attempt === 1)
       this.metrics.deliveryLag.observe({ event: event.name }, (Date.now() - Date.parse(event.occurredAt)) / 1000);
     const stop = this.metrics.handlerDuration.startTimer(labels);
     try {
       return await (handler.options.transactional === false
-        ? this.runPlain(event, handler)
+        ? this.runPlain(event, handler, firstDelivery)
         : this.runTransactional(event, handler));
     } catch (error) {
       this.metrics.handlerErrors.inc(labels);
@@ -87,11 +105,24 @@ export class HandlerRunner {
     });
   }
 
-  /** For handlers that must not hold a transaction (external calls); they guard with state checks too. */
-  private async runPlain(event: DomainEvent, handler: RegisteredHandler): Promise<DeliveryOutcome> {
-    if (await this.deliveries.isProcessed(event.id, handler.id)) return 'duplicate';
-    await handler.invoke(event);
-    await this.deliveries.markProcessed(event.id, handler.id);
+  /**
+   * For handlers that must not hold a transaction (external calls); they guard with state checks
+   * too. What the handler writes through deferred batches (the events it publishes) and the record
+   * that it applied this event are written together when it returns, in one statement: a crash
+   * leaves both or neither, so a redelivery is skipped exactly when the handler's outcome is on record.
+   */
+  private async runPlain(
+    event: DomainEvent,
+    handler: RegisteredHandler,
+    firstDelivery: boolean,
+  ): Promise<DeliveryOutcome> {
+    if (!firstDelivery && (await this.deliveries.isProcessed(event.id, handler.id))) return 'duplicate';
+    await this.transactions.gather(async () => {
+      await handler.invoke(event);
+      await this.transactions.batchBeforeCommit(PROCESSED, { eventId: event.id, handler: handler.id }, (records) =>
+        this.deliveries.processedInsertion(records),
+      );
+    });
     return 'handled';
   }
 }

@@ -33,14 +33,15 @@ describe(OutboxDispatcher.name, () => {
   const dispatchFailures = async () =>
     (await registry.registry.getSingleMetric('outbox_dispatch_failures_total')?.get())?.values[0]?.value ?? 0;
 
-  // The outbox table is the database's; here it stands in for a database that went away after the commit.
-  const outbox = (claim: OutboxRepository['claim']) =>
-    ({ claim, markDispatched: () => Promise.resolve() }) as unknown as OutboxRepository;
+  // The outbox table is the database's; here it stands in for one that may go away after the commit.
+  const outbox = (markDispatched: OutboxRepository['markDispatched']) =>
+    ({ markDispatched, recordFailure: () => Promise.resolve() }) as unknown as OutboxRepository;
 
-  it('delivers the committed events it claims', async () => {
+  it('delivers the committed events (their rows were written leased to it) and marks them dispatched', async () => {
     const event = Pinged.create({ n: 1 });
+    const marked: string[] = [];
     const sut = new OutboxDispatcher(
-      outbox((ids) => Promise.resolve([...ids])),
+      outbox((ids) => Promise.resolve(void marked.push(...ids))),
       transport,
       new EventsMetrics(registry),
       new ShutdownCoordinator(),
@@ -50,9 +51,11 @@ describe(OutboxDispatcher.name, () => {
     await sut.dispatchCommitted([event]);
 
     expect(delivered).toEqual([event.id]);
+    expect(marked).toEqual([event.id]);
+    expect(await dispatchFailures()).toBe(0);
   });
 
-  it('does not reject when the database is gone before the claim: the row stays for the poller, counted', async () => {
+  it('does not reject when the database is gone before the rows are marked: they stay for the poller, counted', async () => {
     const sut = new OutboxDispatcher(
       outbox(() => Promise.reject(new Error('Connection terminated unexpectedly'))),
       transport,
@@ -62,7 +65,6 @@ describe(OutboxDispatcher.name, () => {
     );
 
     await expect(sut.dispatchCommitted([Pinged.create({ n: 2 })])).resolves.toBeUndefined();
-    expect(delivered).toEqual([]);
     expect(await dispatchFailures()).toBe(1);
   });
 });

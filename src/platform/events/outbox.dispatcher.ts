@@ -28,7 +28,8 @@ const POLL_BATCH = 100;
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly pollIntervalMs: number;
-  private readonly leaseMs: number;
+  /** How long a dispatcher owns the rows it is delivering (its publisher's, or the poller's) before another may. */
+  readonly leaseMs: number;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private stopped = false;
@@ -70,12 +71,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * Dispatches just-committed events (called, not awaited, from the publisher's after-commit
-   * hook). Never rejects: when the database or the queue goes away between the commit and the
-   * dispatch, the rows stay pending for the poller (an unhandled rejection would end the
-   * process); the failure is logged and counted.
+   * hook); their rows were written leased to this process (OutboxRepository.add). Never rejects:
+   * when the database or the queue goes away between the commit and the dispatch, the rows stay
+   * pending for the poller (an unhandled rejection would end the process); the failure is logged
+   * and counted.
    */
   dispatchCommitted(events: readonly DomainEvent[]): Promise<void> {
-    const dispatch = this.claimAndDispatch(events)
+    const dispatch = this.dispatch(events, true)
       .catch((error: unknown) => {
         this.metrics.dispatchFailures.inc({ transport: this.transport.name });
         this.logger.warn(
@@ -86,16 +88,6 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       .finally(() => this.inFlight.delete(dispatch));
     this.inFlight.add(dispatch);
     return dispatch;
-  }
-
-  private async claimAndDispatch(events: readonly DomainEvent[]): Promise<void> {
-    const owned = new Set(
-      await this.outbox.claim(
-        events.map((event) => event.id),
-        this.leaseMs,
-      ),
-    );
-    await this.dispatch(events.filter((event) => owned.has(event.id)));
   }
 
   /** One pass over stale pending rows; returns how many were dispatched. For the timer and for tests. */
@@ -110,17 +102,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       const rows = await this.outbox.claimStale(POLL_BATCH, GRACE_MS, this.leaseMs);
       if (rows.length === 0) return;
       this.logger.log({ count: rows.length }, 'Dispatching outbox events left pending');
-      await this.dispatch(rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })));
+      await this.dispatch(
+        rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })),
+        false,
+      );
     } catch (error) {
       this.logger.warn({ err: errorText(error) }, 'Outbox poll failed; will retry');
     }
   }
 
-  private async dispatch(events: readonly DomainEvent[]): Promise<void> {
+  private async dispatch(events: readonly DomainEvent[], firstDelivery: boolean): Promise<void> {
     if (events.length === 0) return;
     const ids = events.map((event) => event.id);
     try {
-      await this.transport.deliver(events);
+      await this.transport.deliver(events, firstDelivery);
       await this.outbox.markDispatched(ids);
     } catch (error) {
       this.metrics.dispatchFailures.inc({ transport: this.transport.name });

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, IsNull, type Repository } from 'typeorm';
 
+import type { DeferredStatement } from '../database/transaction-runner';
 import type { DomainEvent } from './domain-event';
 import { OutboxEvent } from './outbox-event.entity';
 
@@ -16,36 +17,31 @@ export class OutboxRepository {
   }
 
   /**
-   * One INSERT for all of `events`. Those not in `pending` (no handler subscribes to them) are
-   * written as dispatched already: the poller never picks them up.
+   * The INSERT for all of `events`, for the publishing unit to write with its other rows. Those in
+   * `pending` are written already leased for `leaseMs` to the publisher, which dispatches them once
+   * committed: no claim to take after the commit, and the poller leaves them alone meanwhile. The
+   * others (no handler subscribes to them) are written as dispatched: the poller never picks them up.
    */
-  async add(events: readonly DomainEvent[], pending: ReadonlySet<string>): Promise<void> {
-    await this.rows.insert(
-      events.map((event) => ({
-        id: event.id,
-        name: event.name,
-        payload: event.payload as object,
-        context: event.context,
-        occurredAt: new Date(event.occurredAt),
-        dispatchedAt: pending.has(event.id) ? null : new Date(event.occurredAt),
-      })),
-    );
-  }
-
-  /** Takes a lease on these pending rows; returns the ids this caller now owns (others are taken or done). */
-  async claim(ids: readonly string[], leaseMs: number): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.rows
+  insertion(events: readonly DomainEvent[], pending: ReadonlySet<string>, leaseMs: number): DeferredStatement {
+    const lease = () => `clock_timestamp() + interval '${Math.trunc(leaseMs)} milliseconds'`;
+    const [sql, parameters] = this.rows
       .createQueryBuilder()
-      .update(OutboxEvent)
-      .set({ claimedUntil: () => `now() + (:lease || ' milliseconds')::interval` })
-      .where('id IN (:...ids)', { ids })
-      .andWhere('dispatched_at IS NULL')
-      .andWhere('(claimed_until IS NULL OR claimed_until < now())')
-      .setParameter('lease', String(leaseMs))
-      .returning(['id'])
-      .execute();
-    return (rows.raw as Array<{ id: string }>).map((row) => row.id);
+      .insert()
+      .into(OutboxEvent)
+      .values(
+        events.map((event) => ({
+          id: event.id,
+          name: event.name,
+          payload: event.payload as object,
+          context: event.context,
+          occurredAt: new Date(event.occurredAt),
+          dispatchedAt: pending.has(event.id) ? null : new Date(event.occurredAt),
+          claimedUntil: pending.has(event.id) ? lease : null,
+        })),
+      )
+      .updateEntity(false)
+      .getQueryAndParameters();
+    return { sql, parameters };
   }
 
   /**

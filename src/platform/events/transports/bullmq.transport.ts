@@ -16,6 +16,8 @@ export const DOMAIN_EVENTS_QUEUE = 'domain-events';
 export interface DeliveryJob {
   readonly event: DomainEvent;
   readonly handlerId: string;
+  /** Queued by the publisher right after its commit (EventTransport.deliver); false once deferred. */
+  readonly firstDelivery?: boolean;
 }
 
 /**
@@ -47,11 +49,11 @@ export class BullMqTransport implements EventTransport {
     queue.on('error', (error: Error) => this.connectionErrors.report(error));
   }
 
-  async deliver(events: readonly DomainEvent[]): Promise<void> {
+  async deliver(events: readonly DomainEvent[], firstDelivery = false): Promise<void> {
     const jobs = events.flatMap((event) =>
       this.registry.handlersFor(event.name).map((handler) => ({
         name: event.name,
-        data: { event, handlerId: handler.id },
+        data: { event, handlerId: handler.id, firstDelivery },
         opts: {
           jobId: `${event.id}.${handler.id}`,
           attempts: handler.options.maxAttempts ?? this.maxAttempts,

@@ -65,12 +65,15 @@ export class DomainEventsProcessor extends WorkerHost implements OnApplicationBo
     const handler = this.registry.get(job.data.handlerId);
     if (!handler) throw new Error(`No handler ${job.data.handlerId} in this version of the application`);
     try {
-      return await this.runner.deliver(job.data.event, handler, job.attemptsMade + 1);
+      // Only a job's first run, neither retried, nor put back after a stall, nor deferred, is a first delivery.
+      const first = job.data.firstDelivery === true && job.attemptsMade === 0 && job.stalledCounter === 0;
+      return await this.runner.deliver(job.data.event, handler, job.attemptsMade + 1, first);
     } catch (error) {
       if (!token || !isDatabaseOutage(error)) throw error;
       // The database is away, not the event at fault: wait for it without using up an attempt,
       // so an outage longer than the retry budget does not dead-letter (and strand) the saga.
       this.metrics.outageDeferrals.inc({ event: job.data.event.name, handler: handler.id });
+      if (job.data.firstDelivery) await job.updateData({ ...job.data, firstDelivery: false });
       await job.moveToDelayed(Date.now() + OUTAGE_RETRY_DELAY_MS * (1 + Math.random() * 0.5), token);
       throw new DelayedError();
     }

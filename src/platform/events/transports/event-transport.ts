@@ -8,7 +8,12 @@ import type { DomainEvent } from '../domain-event';
  */
 export interface EventTransport {
   readonly name: string;
-  deliver(events: readonly DomainEvent[]): Promise<void>;
+  /**
+   * `firstDelivery`: the publisher hands over events it has just committed (not the poller
+   * redelivering rows left pending); the first run of each (event, handler) pair is then the very
+   * first delivery of the event to that handler (HandlerRunner.deliver).
+   */
+  deliver(events: readonly DomainEvent[], firstDelivery?: boolean): Promise<void>;
   /** Resolves when the deliveries in flight have settled (graceful shutdown). */
   drain(): Promise<void>;
   /** Jobs the transport holds, by state (a queue's waiting, active, delayed, failed); none in process. */

@@ -33,9 +33,9 @@ export class InProcessTransport implements EventTransport {
     this.retryBaseMs = events.retryBaseMs;
   }
 
-  async deliver(events: readonly DomainEvent[]): Promise<void> {
+  async deliver(events: readonly DomainEvent[], firstDelivery = false): Promise<void> {
     const deliveries = events.flatMap((event) =>
-      this.registry.handlersFor(event.name).map((handler) => this.deliverWithRetries(event, handler)),
+      this.registry.handlersFor(event.name).map((handler) => this.deliverWithRetries(event, handler, firstDelivery)),
     );
     const all = Promise.allSettled(deliveries);
     this.inFlight.add(all);
@@ -51,11 +51,15 @@ export class InProcessTransport implements EventTransport {
     return Promise.resolve({});
   }
 
-  private async deliverWithRetries(event: DomainEvent, handler: RegisteredHandler): Promise<void> {
+  private async deliverWithRetries(
+    event: DomainEvent,
+    handler: RegisteredHandler,
+    firstDelivery: boolean,
+  ): Promise<void> {
     const maxAttempts = handler.options.maxAttempts ?? this.maxAttempts;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.runner.deliver(event, handler, attempt);
+        await this.runner.deliver(event, handler, attempt, firstDelivery && attempt === 1);
         return;
       } catch (error) {
         if (attempt >= maxAttempts) return this.runner.deadLetter(event, handler, error, attempt);
