@@ -73,8 +73,10 @@ const PIPELINE_RESPONSES: ReadonlyArray<{
   { status: '413', description: 'PAYLOAD_TOO_LARGE: the body exceeds the configured limit', when: (op) => op.hasBody },
   {
     status: '422',
-    description: 'VALIDATION_ERROR: a parameter or the body breaks the schema',
-    when: (op) => op.hasInput,
+    description:
+      'VALIDATION_ERROR: a parameter or the body breaks the schema, or the query names a parameter the route does not declare',
+    // Every route refuses unknown query parameters (ResponseInterceptor), inputs declared or not.
+    when: () => true,
   },
   { status: '429', description: 'RATE_LIMIT_EXCEEDED', when: () => true, headers: ['Retry-After'] },
   { status: '500', description: 'INTERNAL_ERROR', when: () => true },
@@ -90,7 +92,6 @@ interface OperationFacts {
   readonly isPublic: boolean;
   readonly isUnsafe: boolean;
   readonly hasBody: boolean;
-  readonly hasInput: boolean;
 }
 
 /**
@@ -137,7 +138,6 @@ function completeOperation(operation: OperationObject, route: RouteMetadata, met
     isPublic: route.isPublic,
     isUnsafe,
     hasBody: operation.requestBody !== undefined,
-    hasInput: operation.requestBody !== undefined || parameters.length > 0,
   };
   operation.description ??= operation.summary;
   relaxOptionalBody(operation, route);

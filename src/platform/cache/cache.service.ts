@@ -196,20 +196,32 @@ interface DecodedEntry<T> {
   readonly value: SerializedJson<T>;
 }
 
-/** Undefined for anything not in this format (e.g. written by an older release): read as a miss. */
+/**
+ * Undefined for anything not in this format (e.g. written by an older release): read as a miss.
+ * The header must be an object of versions: `null` or `[]` parse as JSON too, and must not pass.
+ */
 function decodeEntry<T>(stored: string): DecodedEntry<T> | undefined {
   const first = stored.indexOf('\n');
   const second = first === -1 ? -1 : stored.indexOf('\n', first + 1);
   if (second === -1) return undefined;
+  let versions: unknown;
   try {
-    const versions = JSON.parse(stored.slice(0, first)) as Record<string, string>;
-    return { versions, value: new SerializedJson<T>(stored.slice(second + 1), stored.slice(first + 1, second)) };
+    versions = JSON.parse(stored.slice(0, first));
   } catch {
     return undefined;
   }
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) return undefined;
+  return {
+    versions: versions as Record<string, string>,
+    value: new SerializedJson<T>(stored.slice(second + 1), stored.slice(first + 1, second)),
+  };
 }
 
+/**
+ * Fresh when every tag the reader asks for has the version the entry was stored with: an entry
+ * that does not record one of them (planted, or stored under other tags) cannot vouch for it.
+ */
 function isFresh(stored: Readonly<Record<string, string>>, current: Readonly<Record<string, string>>): boolean {
-  for (const tag in stored) if ((current[tag] ?? INITIAL_TAG_VERSION) !== stored[tag]) return false;
+  for (const tag in current) if (!Object.hasOwn(stored, tag) || stored[tag] !== current[tag]) return false;
   return true;
 }
