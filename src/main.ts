@@ -10,10 +10,11 @@ async function bootstrap(): Promise<void> {
   const { Logger } = await import('@nestjs/common');
   const { shutDownGracefullyOnSignals } = await import('./bootstrap/graceful-shutdown.js');
   const { readyMessage } = await import('./bootstrap/ready-message.js');
+  const { DemoDataSeeder } = await import('./seed/demo-data.seeder.js');
   const app = await createApp(env);
   shutDownGracefullyOnSignals(app);
   await app.listen(env.PORT, env.HOST);
-  new Logger('Bootstrap').log(readyMessage(env));
+  new Logger('Bootstrap').log(readyMessage(env, app.get(DemoDataSeeder).startupReport));
 }
 
 runCommand('Start', bootstrap);

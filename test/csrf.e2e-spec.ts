@@ -1,36 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-import type { Response } from 'supertest';
-
+import {
+  ACCESS_COOKIE as ACCESS,
+  cookieHeader,
+  cookieLogin as cookieLoginTo,
+  type CookieSession,
+  CSRF_COOKIE as CSRF,
+  REFRESH_COOKIE as REFRESH,
+  setCookies,
+} from './support/cookies';
 import { createTestApp, type TestApp } from './support/test-app';
 import { bearer, loginPair, registerUser } from './support/users';
-
-const ACCESS = '__Host-access_token';
-const REFRESH = '__Secure-refresh_token';
-const CSRF = '__Host-csrf_token';
-
-/** The cookies a response sets, by name: value and attributes. */
-function setCookies(response: Response): Map<string, { value: string; attributes: string }> {
-  const header = response.headers['set-cookie'] as unknown as string[] | undefined;
-  return new Map(
-    (header ?? []).map((line) => {
-      const [pair, ...attributes] = line.split(';');
-      const separator = pair.indexOf('=');
-      return [pair.slice(0, separator), { value: pair.slice(separator + 1), attributes: attributes.join(';') }];
-    }),
-  );
-}
-
-/** A browser's cookie jar for one cookie-mode session (Secure cookies are sent by hand over plain HTTP). */
-interface CookieSession {
-  cookies: Record<string, string>;
-  csrfToken: string;
-}
-
-const cookieHeader = (cookies: Record<string, string>) =>
-  Object.entries(cookies)
-    .map(([name, value]) => `${name}=${value}`)
-    .join('; ');
 
 describe('Cookie mode and CSRF', () => {
   let sut: TestApp;
@@ -45,17 +25,7 @@ describe('Cookie mode and CSRF', () => {
     await sut.close();
   });
 
-  async function cookieLogin(): Promise<CookieSession & { response: Response }> {
-    const user = await registerUser(sut);
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/login?mode=cookie')
-      .send({ email: user.email, password: user.password })
-      .expect(200);
-    const set = setCookies(response);
-    const cookies = Object.fromEntries([ACCESS, REFRESH, CSRF].map((name) => [name, set.get(name)?.value ?? '']));
-    return { response, cookies, csrfToken: response.body.data.csrfToken as string };
-  }
+  const cookieLogin = () => cookieLoginTo(sut);
 
   const patchMe = (session: CookieSession, headers: Record<string, string> = {}) =>
     sut

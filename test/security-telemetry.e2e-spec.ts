@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 
 import { Role } from '../src/common/access/roles';
+import { cookieHeader, cookieValues } from './support/cookies';
 import { eventually } from './support/eventually';
 import { SecurityEventProbeModule, SecurityEventRecorder } from './support/fixtures/security-event-probe.module';
 import { metricValue } from './support/metrics';
@@ -63,8 +64,8 @@ describe('Security metrics and events', () => {
       .post('/api/v1/auth/login?mode=cookie')
       .send({ email: user.email, password: user.password })
       .expect(200);
-    const cookies = (cookieLogin.headers['set-cookie'] as unknown as string[]).map((line) => line.split(';')[0]);
-    await sut.http().patch('/api/v1/users/me').set('Cookie', cookies.join('; ')).send({ fullName: 'X' }).expect(403);
+    const cookies = cookieHeader(cookieValues(cookieLogin));
+    await sut.http().patch('/api/v1/users/me').set('Cookie', cookies).send({ fullName: 'X' }).expect(403);
     await sut.http().post('/api/v1/auth/logout').set(bearer(rotated.accessToken)).expect(204);
 
     const after = await snapshot();

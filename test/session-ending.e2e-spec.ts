@@ -1,34 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Response } from 'supertest';
-
+import {
+  cookieHeader,
+  cookieLogin as cookieLoginTo,
+  cookieValues,
+  CSRF_COOKIE as CSRF,
+  REFRESH_COOKIE as REFRESH,
+} from './support/cookies';
 import { createTestApp, type TestApp } from './support/test-app';
 import { bearer, loginPair, registerUser } from './support/users';
 
-const ACCESS = '__Host-access_token';
-const REFRESH = '__Secure-refresh_token';
-const CSRF = '__Host-csrf_token';
 const SESSION_MAX_SECONDS = 10;
 
 const claimsOf = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; fam: string };
-
-/** The cookies a response sets, by name (Secure cookies are replayed by hand over plain HTTP). */
-function cookiesOf(response: Response): Record<string, string> {
-  const lines = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-  return Object.fromEntries(
-    lines.map((line) => {
-      const [pair] = line.split(';');
-      const separator = pair.indexOf('=');
-      return [pair.slice(0, separator), pair.slice(separator + 1)];
-    }),
-  );
-}
-
-const cookieHeader = (cookies: Record<string, string>) =>
-  Object.entries(cookies)
-    .map(([name, value]) => `${name}=${value}`)
-    .join('; ');
 
 /** A session can always be ended, and never outlives JWT_SESSION_MAX_SECONDS however often it is refreshed. */
 describe('Ending sessions', () => {
@@ -45,17 +30,7 @@ describe('Ending sessions', () => {
   const me = (accessToken: string) => sut.http().get('/api/v1/users/me').set(bearer(accessToken));
   const refresh = (refreshToken: string) => sut.http().post('/api/v1/auth/refresh').send({ refreshToken });
 
-  async function cookieLogin(): Promise<{ cookies: Record<string, string>; csrfToken: string }> {
-    const user = await registerUser(sut);
-    const response = await sut
-      .http()
-      .post('/api/v1/auth/login?mode=cookie')
-      .send({ email: user.email, password: user.password })
-      .expect(200);
-    const set = cookiesOf(response);
-    const cookies = { [ACCESS]: set[ACCESS], [REFRESH]: set[REFRESH], [CSRF]: set[CSRF] };
-    return { cookies, csrfToken: response.body.data.csrfToken as string };
-  }
+  const cookieLogin = () => cookieLoginTo(sut);
 
   it('logs out a bearer client that sends no body and no content type', async () => {
     const session = await loginPair(sut, await registerUser(sut));
@@ -98,7 +73,7 @@ describe('Ending sessions', () => {
       .set('Cookie', cookieHeader(session.cookies))
       .set('X-CSRF-Token', session.csrfToken);
     expect(refreshed.status).toBe(200);
-    const renewed = { ...session.cookies, ...cookiesOf(refreshed) };
+    const renewed = { ...session.cookies, ...cookieValues(refreshed) };
 
     const loggedOut = await sut
       .http()

@@ -231,7 +231,7 @@ export class SessionService implements OnApplicationBootstrap {
           expiresAt: Math.ceil(revokedAt.getTime() / 1000) + ttl,
         })),
       );
-      this.logger.log({ sessions: families.length }, 'Revocation store seeded from the refresh-token ledger');
+      this.logger.debug({ sessions: families.length }, 'Revocation store seeded from the refresh-token ledger');
     } catch (error) {
       this.logger.warn(
         { err: error instanceof Error ? error.message : String(error) },

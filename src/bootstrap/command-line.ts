@@ -10,12 +10,21 @@ export function failureReason(error: unknown): string {
 }
 
 /**
- * Runs a command-line entry point (`npm start`, `npm run seed`, ...). A failure prints one line
- * saying why, no stack trace, and ends the process with exit code 1 once the line is written:
- * whatever the command had opened before it failed (a database, a listener) must not keep it alive.
+ * What a command prints when it fails: one line saying why and, when the error wraps another
+ * (`new Error(..., { cause })`), a second line with the cause. Never a stack trace.
+ */
+function failureLines(name: string, error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return `${name} failed: ${failureReason(error)}\n${cause === undefined ? '' : `  cause: ${failureReason(cause)}\n`}`;
+}
+
+/**
+ * Runs a command-line entry point (`npm start`, `npm run seed`, ...). A failure prints
+ * failureLines() and ends the process with exit code 1 once they are written: whatever the
+ * command had opened before it failed (a database, a listener) must not keep it alive.
  */
 export function runCommand(name: string, command: () => Promise<void>): void {
   command().catch((error: unknown) => {
-    process.stderr.write(`${name} failed: ${failureReason(error)}\n`, () => process.exit(1));
+    process.stderr.write(failureLines(name, error), () => process.exit(1));
   });
 }

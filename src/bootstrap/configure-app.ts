@@ -34,6 +34,8 @@ export function configureApp(app: NestExpressApplication): void {
   const config = configService.getOrThrow('app', { infer: true });
   const leftOut = app.get<LeftOutLayers>(LEFT_OUT_LAYERS);
   app.useLogger(new FrameworkQuietLogger(app.get(Logger)));
+  // What Nest logged while building (held back by bufferLogs), now through the app's logger.
+  app.flushLogs();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 

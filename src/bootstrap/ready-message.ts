@@ -1,11 +1,13 @@
 import type { Environment } from '../config';
 import { DEMO_ACCOUNTS } from '../seed/demo-accounts';
+import { describeSeedCounts, type SeedReport } from '../seed/demo-data.seeder';
 
 /**
  * The one block a start prints when the app serves: where it listens, where its docs are, which
- * database and Redis it uses (never credentials) and, when it seeded them, the demo accounts.
+ * database and Redis it uses (never credentials) and, when it seeded them, what the demo data
+ * run did and the demo accounts.
  */
-export function readyMessage(env: Environment): string {
+export function readyMessage(env: Environment, demoData?: SeedReport): string {
   const base = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${env.PORT}`;
   const lines = [
     `Ready at ${base}${env.APP_ROLE === 'worker' ? ' (worker: probes and /metrics only)' : ''}`,
@@ -13,6 +15,7 @@ export function readyMessage(env: Environment): string {
     `  Database   ${databaseDescription(env)}`,
     `  Redis      ${env.REDIS_URL ? serverOf(env.REDIS_URL) : 'none: cache, rate limits and events in-process (set REDIS_URL to share them)'}`,
   ];
+  if (demoData) lines.push(`  Demo data  ${describeSeedCounts(demoData)}`);
   if (env.SEED_DEMO_DATA) {
     lines.push('  Demo accounts (email / password):');
     for (const account of DEMO_ACCOUNTS)

@@ -105,6 +105,12 @@ describe(validateEnvironment.name, () => {
       expect(validationMessage({ PORT: port })).toMatch(/PORT must be an integer between 0 and 65535/);
     });
 
+    it('says a number is expected when the value is not one, rather than quoting a bound', () => {
+      expect(validationMessage({ JWT_ACCESS_TTL_SECONDS: 'abc' })).toBe(
+        'Invalid configuration: JWT_ACCESS_TTL_SECONDS must be an integer number (got "abc")',
+      );
+    });
+
     it('names every offending variable in one line', () => {
       const message = validationMessage({ PORT: 'abc', LOG_LEVEL: 'loud' });
 

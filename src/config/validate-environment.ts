@@ -48,7 +48,12 @@ function withoutEmptyValues(raw: Record<string, string | undefined>): Record<str
 }
 
 function describe(error: ValidationError, raw: Record<string, string | undefined>): string {
-  const reasons = Object.values(error.constraints ?? {}).map((m) => m.replace(`${error.property} `, ''));
+  // A value of the wrong kind ("abc" for a number) fails its bounds too; the kind check (isInt,
+  // isBoolean, ...) says what is wrong, where "must not be greater than 86400" would mislead.
+  const byKindFirst = Object.entries(error.constraints ?? {}).sort(
+    ([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')),
+  );
+  const reasons = byKindFirst.map(([, m]) => m.replace(`${error.property} `, ''));
   const given = raw[error.property];
   const shown = given === undefined || /SECRET|URL|KEY/.test(error.property) ? '' : ` (got "${given}")`;
   return `${error.property} ${reasons[0] ?? 'is invalid'}${shown}`;

@@ -1,9 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { PinoLogger } from 'nestjs-pino';
 
 import { ResourceAlreadyExistsException } from '../common/errors';
 import type { AllConfig } from '../config';
 import { TransactionRunner } from '../platform/database';
+import { withDetailAtDebug } from '../platform/logging';
 import { ProductsService } from '../products/products.service';
 import { UsersService } from '../users/users.service';
 import { DEMO_ACCOUNTS, DEMO_ADMIN_EMAIL } from './demo-accounts';
@@ -22,18 +24,23 @@ export interface SeedReport {
 @Injectable()
 export class DemoDataSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoDataSeeder.name);
+  /** What the start-up run did, for the ready block; undefined when the start seeds nothing. */
+  startupReport?: SeedReport;
 
   constructor(
     private readonly users: UsersService,
     private readonly products: ProductsService,
     private readonly transactions: TransactionRunner,
     private readonly config: ConfigService<AllConfig, true>,
+    private readonly pino: PinoLogger,
   ) {}
 
+  /** The ready block states the counts; the per-record lines of the services show at debug. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.getOrThrow('database', { infer: true }).seedDemoData) return;
-    const report = await this.seed();
-    if (report.accounts.created + report.products.created > 0) this.logger.log(report, describeSeedReport(report));
+    const report = await withDetailAtDebug(this.pino, () => this.seed());
+    this.startupReport = report;
+    this.logger.debug(report, describeSeedReport(report));
   }
 
   async seed(): Promise<SeedReport> {
@@ -75,9 +82,21 @@ export class DemoDataSeeder implements OnApplicationBootstrap {
   }
 }
 
-/** "Demo data: 3 accounts created; 10 products created, 2 already there". */
-export function describeSeedReport({ accounts, products }: SeedReport): string {
-  const part = (noun: string, { created, found }: SeedReport['products']): string =>
-    [`${created} ${noun} created`, ...(found > 0 ? [`${found} already there`] : [])].join(', ');
-  return `Demo data: ${part('accounts', accounts)}; ${part('products', products)}`;
+/** "Demo data: 3 accounts, 10 products created" (or "found", or each kind with its own counts). */
+export function describeSeedReport(report: SeedReport): string {
+  return `Demo data: ${describeSeedCounts(report)}`;
+}
+
+/**
+ * "3 accounts, 10 products created"; "3 accounts, 10 products found" on a database that had them;
+ * "3 accounts found; 10 products (8 created, 2 found)" when the kinds differ.
+ */
+export function describeSeedCounts({ accounts, products }: SeedReport): string {
+  const outcome = ({ created, found }: SeedReport['products']): string =>
+    found === 0 ? 'created' : created === 0 ? 'found' : `(${created} created, ${found} found)`;
+  const total = ({ created, found }: SeedReport['products']): number => created + found;
+  const [ofAccounts, ofProducts] = [outcome(accounts), outcome(products)];
+  return ofAccounts === ofProducts && !ofAccounts.startsWith('(')
+    ? `${total(accounts)} accounts, ${total(products)} products ${ofAccounts}`
+    : `${total(accounts)} accounts ${ofAccounts}; ${total(products)} products ${ofProducts}`;
 }

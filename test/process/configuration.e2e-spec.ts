@@ -1,4 +1,7 @@
-import { spawnApp } from '../support/app-process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+import { freePort, spawnApp } from '../support/app-process';
 
 /** Stripe settings that pass validation, for cases about another variable. */
 const STRIPE = { STRIPE_SECRET_KEY: 'sk_live_configurationcheck' };
@@ -51,6 +54,11 @@ describe('Start-up configuration errors', () => {
     ],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [
+      'a non-numeric JWT_ACCESS_TTL_SECONDS',
+      { JWT_ACCESS_TTL_SECONDS: 'abc' },
+      /^Invalid configuration: JWT_ACCESS_TTL_SECONDS must be an integer number \(got "abc"\)$/,
+    ],
+    [
       'FIELD_ENCRYPTION_KEYS',
       {
         NODE_ENV: 'production',
@@ -84,5 +92,38 @@ describe('Start-up configuration errors', () => {
     const lines = app.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+});
+
+/**
+ * A start that fails once the configuration is valid (a dependency missing, the port taken) says
+ * why in one line, plus the cause when there is one, and exits 1: none of Nest's held-back module
+ * lines, connection retries or stack traces.
+ */
+describe('Start-up failures', () => {
+  it('names the database it cannot reach, with the driver error as the cause', async () => {
+    const app = await spawnApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unreachable' });
+
+    expect(await app.exited).toBe(1);
+    expect(app.output().trimEnd().split('\n')).toEqual([
+      'Start failed: cannot connect to the database at 127.0.0.1:1',
+      '  cause: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+  });
+
+  it('says the port is taken, once', async () => {
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const app = await spawnApp({ PORT: String(port), EMBEDDED_DB_DIR: 'memory' });
+
+      expect(await app.exited).toBe(1);
+      expect(app.output().trimEnd().split('\n')).toEqual([
+        `Start failed: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+      ]);
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -1,11 +1,32 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { type AppProcess, spawnApp, waitUntilReady } from '../support/app-process';
+import { eventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const READY_BUDGET_MS = 10_000;
+/** Long enough for start-up work that finishes after the app listens (the revocation seed) to log. */
+const SETTLE_MS = 500;
+
+/**
+ * What a start printed at the default level by the time it serves, once settled: only the ready
+ * block, whose first line is the log line and whose others are indented (checked by the caller).
+ */
+async function startOutput(app: AppProcess): Promise<string[]> {
+  await eventually(() => app.output().includes('Customer#Demo2026'), 5_000, 'the ready block');
+  await sleep(SETTLE_MS);
+  return app.output().trimEnd().split('\n');
+}
+
+function expectOnlyTheReadyBlock(lines: string[], demoData: string): void {
+  expect(lines[0]).toMatch(/ INFO: Ready at http:\/\/127\.0\.0\.1:\d+$/);
+  expect(lines.slice(1).filter((line) => !line.startsWith('  '))).toEqual([]);
+  expect(lines).toContain(`  Demo data  ${demoData}`);
+  expect(lines.filter((line) => line.includes('Demo accounts'))).toHaveLength(1);
+}
 
 async function registerLoginAndReadMe(app: AppProcess, email: string, password: string): Promise<string> {
   const json = { 'Content-Type': 'application/json' };
@@ -51,18 +72,20 @@ describe('Zero-setup start (no DATABASE_URL, no REDIS_URL)', () => {
   });
 
   it('is ready within 10 s on a fresh data folder, serves users, and keeps the data across a restart', async () => {
-    app = await spawnApp({ EMBEDDED_DB_DIR: dataDir, LOG_LEVEL: 'warn' });
+    app = await spawnApp({ EMBEDDED_DB_DIR: dataDir });
     const readyAfterMs = await waitUntilReady(app, READY_BUDGET_MS + 5_000);
     process.stdout.write(`zero-setup cold start: ready after ${readyAfterMs} ms\n`);
     expect(readyAfterMs).toBeLessThanOrEqual(READY_BUDGET_MS);
+    expectOnlyTheReadyBlock(await startOutput(app), '3 accounts, 10 products created');
 
     const id = await registerLoginAndReadMe(app, 'persist@example.com', 'Persist-Pass-42');
     await expectLoginAndMe(app, 'admin@example.com', 'Admin#Demo2026', await idOfDemoAdmin(app));
     expect(await app.stop('SIGTERM')).toBe(0);
 
-    app = await spawnApp({ EMBEDDED_DB_DIR: dataDir, LOG_LEVEL: 'warn' });
+    app = await spawnApp({ EMBEDDED_DB_DIR: dataDir });
     const warmReadyMs = await waitUntilReady(app, READY_BUDGET_MS);
     process.stdout.write(`zero-setup warm start: ready after ${warmReadyMs} ms\n`);
+    expectOnlyTheReadyBlock(await startOutput(app), '3 accounts, 10 products found');
     await expectLoginAndMe(app, 'persist@example.com', 'Persist-Pass-42', id);
   }, 60_000);
 });

@@ -18,7 +18,8 @@ export const embeddedPostgresProvider = {
     const logger = new Logger('EmbeddedPostgres');
     const started = Date.now();
     const embedded = await EmbeddedPostgres.start(database.embeddedDir, database.poolSize + 2);
-    logger.log(
+    // The ready block names the embedded database; the details are for debugging.
+    logger.debug(
       { dataDir: database.embeddedDir, port: embedded.endpoint.port, startupMs: Date.now() - started },
       'Embedded Postgres started (set DATABASE_URL to use a real server)',
     );

@@ -32,7 +32,7 @@ export class EventHandlerRegistry implements OnModuleInit {
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) this.register(instance, method);
     }
-    this.logger.log({ handlers: [...this.byId.keys()] }, `Registered ${this.byId.size} event handler(s)`);
+    this.logger.debug({ handlers: [...this.byId.keys()] }, `Registered ${this.byId.size} event handler(s)`);
   }
 
   handlersFor(eventName: string): readonly RegisteredHandler[] {

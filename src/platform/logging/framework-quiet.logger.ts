@@ -13,6 +13,12 @@ const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RouterExpl
  */
 const DROPPED_CONTEXTS = new Set(['RoutesResolver']);
 
+/**
+ * NestApplication logs an error only just before it rejects or throws that same error to the
+ * caller (listen on a port in use, say), and the caller reports it: `npm start` prints one line.
+ */
+const REPORTED_BY_CALLER_CONTEXTS = new Set(['NestApplication']);
+
 /** The application logger with Nest's start-up chatter moved out of the default level. */
 export class FrameworkQuietLogger implements LoggerService {
   constructor(private readonly inner: LoggerService) {}
@@ -25,7 +31,9 @@ export class FrameworkQuietLogger implements LoggerService {
   }
 
   error(message: unknown, ...rest: unknown[]): void {
-    this.inner.error(message, ...rest);
+    const context = rest.at(-1);
+    if (typeof context === 'string' && REPORTED_BY_CALLER_CONTEXTS.has(context)) this.inner.debug?.(message, ...rest);
+    else this.inner.error(message, ...rest);
   }
 
   warn(message: unknown, ...rest: unknown[]): void {

@@ -1,2 +1,3 @@
+export * from './detail-at-debug';
 export * from './log-execution-time.decorator';
 export * from './logging.module';

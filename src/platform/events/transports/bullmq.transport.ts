@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Queue } from 'bullmq';
 
@@ -28,7 +28,7 @@ export interface DeliveryJob {
  * (the poller racing the publisher) does not create a second job while the first exists.
  */
 @Injectable()
-export class BullMqTransport implements EventTransport {
+export class BullMqTransport implements EventTransport, OnApplicationShutdown {
   readonly name = 'bullmq';
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
@@ -70,6 +70,19 @@ export class BullMqTransport implements EventTransport {
 
   /** Nothing is in flight on the producing side once addBulk has returned. */
   async drain(): Promise<void> {}
+
+  /**
+   * Ends the producer's connection even when Redis was away at shutdown. BullMQ closes the queue
+   * with QUIT, which a connection without an offline queue refuses while it is reconnecting;
+   * BullMQ then rejects, and the client, never ended, reconnects for ever and holds the process
+   * open (a Jest worker after the rate-limit outage suite: "failed to exit gracefully"). Joins
+   * the close @nestjs/bullmq starts, whichever runs first; a client BullMQ did end is left alone.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    const client = await this.queue.getBackend().client;
+    if (client.status !== 'end') client.disconnect();
+  }
 
   /** The queue's jobs by state, shared by every replica (workers that fall behind show as waiting). */
   backlog(): Promise<Record<string, number>> {
