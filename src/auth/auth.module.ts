@@ -1,9 +1,13 @@
+import { createSecretKey } from 'node:crypto';
+
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AuditModule } from '../audit/audit.module';
 import { AUTHENTICATOR } from '../common/access/authenticator';
+import type { AllConfig } from '../config';
 import { UsersModule } from '../users/users.module';
 import { ApiKey } from './api-key.entity';
 import { ApiKeysController } from './api-keys.controller';
@@ -25,7 +29,21 @@ import { TokenService } from './token.service';
  * on every request.
  */
 @Module({
-  imports: [JwtModule.register({}), TypeOrmModule.forFeature([RefreshToken, ApiKey]), UsersModule, AuditModule],
+  imports: [
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      // A key object made once: given the secret as a string, jsonwebtoken first tries it as a
+      // public (verify) or private (sign) key on every call, and the exception that attempt
+      // throws was most of a token check's cost. Algorithm, issuer and audience are pinned per
+      // call in TokenService.
+      useFactory: (config: ConfigService<AllConfig, true>) => ({
+        secret: createSecretKey(Buffer.from(config.getOrThrow('auth', { infer: true }).jwtSecret, 'utf8')),
+      }),
+    }),
+    TypeOrmModule.forFeature([RefreshToken, ApiKey]),
+    UsersModule,
+    AuditModule,
+  ],
   controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
@@ -68,7 +68,8 @@ describe(TokenService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         TokenService,
-        { provide: JwtService, useValue: new JwtService({}) },
+        // As AuthModule registers it: the secret as a key object, made once.
+        { provide: JwtService, useValue: new JwtService({ secret: createSecretKey(Buffer.from(AUTH.jwtSecret)) }) },
         { provide: ConfigService, useValue: config },
         AuthMetrics,
         MetricsRegistry,

@@ -123,7 +123,6 @@ export class TokenService {
         algorithm: ALGORITHM,
         issuer: this.config.issuer,
         audience: this.config.audience,
-        secret: this.config.jwtSecret,
       },
     );
     this.metrics.tokensCreated.inc({ type: typ });
@@ -151,7 +150,6 @@ export class TokenService {
         algorithms: [ALGORITHM],
         issuer: this.config.issuer,
         audience: this.config.audience,
-        secret: this.config.jwtSecret,
       });
     } catch {
       throw new AuthenticationException('invalid_token');
