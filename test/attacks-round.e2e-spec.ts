@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import { Role } from '../src/common/access/roles';
 import { CACHE_BACKEND } from '../src/platform/cache/cache.constants';
 import type { CacheBackend } from '../src/platform/cache/cache-backend';
-import { placeOrder, settledOrder, stockOf } from './support/orders';
+import { FAST_SAGA_ENV, placeOrder, settledOrder, stockOf } from './support/orders';
 import { type Actor, actorWithRole, createProduct, waitForCache } from './support/products';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -14,14 +14,6 @@ import { createTestApp, type TestApp } from './support/test-app';
  * unknown-query rule (docs/decisions/0035, 0036): each case tries to break one promised rule.
  */
 const PRODUCTS = '/api/v1/products';
-const SAGA_ENV = {
-  PAYMENT_TIMEOUT_MS: '100',
-  PAYMENT_RETRIES: '2',
-  PAYMENT_RETRY_BASE_MS: '10',
-  EVENT_RETRY_BASE_MS: '20',
-  OUTBOX_POLL_INTERVAL_MS: '500',
-  PAYMENT_BREAKER_THRESHOLD: '1000',
-};
 const LIVE = ['pending', 'completed'];
 
 /** Units of `productId` held by orders that keep their stock (pending or completed). */
@@ -40,7 +32,7 @@ describe('Attacks on this round’s rules', () => {
   let customer: Actor;
 
   beforeAll(async () => {
-    sut = await createTestApp({ env: SAGA_ENV });
+    sut = await createTestApp({ env: { ...FAST_SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '1000' } });
     await waitForCache(sut);
     staff = await actorWithRole(sut, Role.Admin);
     customer = await actorWithRole(sut, Role.Customer);

@@ -3,17 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Role } from '../src/common/access/roles';
 import { eventually } from './support/eventually';
 import { metricValue } from './support/metrics';
-import { placeOrder, settledOrder, stockOf } from './support/orders';
+import { FAST_SAGA_ENV, placeOrder, settledOrder, stockOf } from './support/orders';
 import { type Actor, actorWithRole, createProduct } from './support/products';
 import { createTestApp, type TestApp } from './support/test-app';
-
-const SAGA_ENV = {
-  PAYMENT_TIMEOUT_MS: '100',
-  PAYMENT_RETRIES: '2',
-  PAYMENT_RETRY_BASE_MS: '10',
-  EVENT_RETRY_BASE_MS: '20',
-  OUTBOX_POLL_INTERVAL_MS: '500',
-};
 
 describe('The order saga', () => {
   let sut: TestApp;
@@ -21,7 +13,7 @@ describe('The order saga', () => {
   let customer: Actor;
 
   beforeAll(async () => {
-    sut = await createTestApp({ env: { ...SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '1000' } });
+    sut = await createTestApp({ env: { ...FAST_SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '1000' } });
     staff = await actorWithRole(sut, Role.Staff);
     customer = await actorWithRole(sut, Role.Customer);
   });
@@ -149,7 +141,7 @@ describe('The order saga while the payment provider is down', () => {
   beforeAll(async () => {
     sut = await createTestApp({
       // The circuit must stay open from the second failed order to the fast-failed one, even on a busy machine.
-      env: { ...SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '3', PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
+      env: { ...FAST_SAGA_ENV, PAYMENT_BREAKER_THRESHOLD: '3', PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
     });
     staff = await actorWithRole(sut, Role.Staff);
     customer = await actorWithRole(sut, Role.Customer);

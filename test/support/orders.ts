@@ -4,6 +4,15 @@ import { eventually } from './eventually';
 import type { Actor } from './products';
 import type { TestApp } from './test-app';
 
+/** Payment and event timings short enough for a suite to watch a saga settle, retry and give up. */
+export const FAST_SAGA_ENV = {
+  PAYMENT_TIMEOUT_MS: '100',
+  PAYMENT_RETRIES: '2',
+  PAYMENT_RETRY_BASE_MS: '10',
+  EVENT_RETRY_BASE_MS: '20',
+  OUTBOX_POLL_INTERVAL_MS: '500',
+} as const;
+
 export interface OrderLine {
   readonly productId: string;
   readonly quantity: number;

@@ -116,17 +116,21 @@ function refuseUnknownQuery(request: Request, policy: RoutePolicy): void {
  * bytes are sent without being parsed and serialised again. Same bytes as `wrap` + `res.json`.
  */
 function sendAsItIs(body: SerializedJson, envelope: boolean, response: Response): string | undefined {
-  if (response.statusCode === HttpStatus.NO_CONTENT || response.statusCode === HttpStatus.NOT_MODIFIED)
-    return undefined;
+  if (hasNoBody(response.statusCode)) return undefined;
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
   return envelope ? `{"success":true,"data":${body.json}}` : body.json;
 }
 
 function wrap(body: unknown, status: number): SuccessEnvelope<unknown> | undefined {
-  if (status === HttpStatus.NO_CONTENT || status === HttpStatus.NOT_MODIFIED) return undefined;
+  if (hasNoBody(status)) return undefined;
   if (body instanceof Paginated) {
     const page = body as Paginated<unknown, object>;
     return { success: true, data: page.items, meta: page.meta };
   }
   return { success: true, data: body ?? null };
+}
+
+/** 204 and 304 responses carry no body, so no envelope either. */
+function hasNoBody(status: number): boolean {
+  return status === HttpStatus.NO_CONTENT || status === HttpStatus.NOT_MODIFIED;
 }

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 
 import { SerializedJson } from '../../common/http/serialized-json';
 import type { AllConfig } from '../../config';
+import { LogThrottle } from '../logging/log-throttle';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { CACHE_BACKEND } from './cache.constants';
 import { CacheMetrics } from './cache.metrics';
@@ -22,7 +23,6 @@ const TAG_TTL_MS = 7 * 24 * 3600 * 1000;
 /** A tag never invalidated (or whose version key was evicted) reads as this version. */
 const INITIAL_TAG_VERSION = '0';
 const RETRY_INTERVAL_MS = 1000;
-const LOG_INTERVAL_MS = 10_000;
 
 /**
  * The application cache: cache-aside with tags, over one backend (Redis or memory). Entries are
@@ -46,7 +46,7 @@ export class CacheService implements OnModuleDestroy {
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly pendingTags = new Set<string>();
   private readonly retryTimer: NodeJS.Timeout;
-  private lastErrorLogAt = 0;
+  private readonly outageLog = new LogThrottle();
 
   constructor(
     @Inject(CACHE_BACKEND) private readonly backend: CacheBackend,
@@ -159,8 +159,7 @@ export class CacheService implements OnModuleDestroy {
   }
 
   private logFailure(operation: string, error: unknown): void {
-    if (Date.now() - this.lastErrorLogAt < LOG_INTERVAL_MS) return;
-    this.lastErrorLogAt = Date.now();
+    if (!this.outageLog.due()) return;
     this.logger.warn(
       { operation, backend: this.backend.name, err: (error as Error)?.message },
       'Cache unavailable; serving from the database',

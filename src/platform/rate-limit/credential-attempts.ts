@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 
 import { DependencyUnavailableException, RateLimitExceededException } from '../../common/errors';
 import type { AllConfig, RateLimitConfig } from '../../config';
+import { LogThrottle } from '../logging/log-throttle';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { clientAddressOf } from './client-address';
@@ -60,7 +61,6 @@ const DELAY_STEP_MS = 50;
 /** ...up to this: slow enough to make a distributed guess crawl, short enough for the owner to wait. */
 const MAX_DELAY_MS = 2000;
 const SWEEP_INTERVAL_MS = 60_000;
-const LOG_INTERVAL_MS = 10_000;
 
 /**
  * Failed logins per account (docs/decisions/0028), keyed on what a caller cannot choose: the
@@ -83,7 +83,7 @@ export class CredentialAttempts implements OnApplicationShutdown {
   private readonly keyPrefix: string;
   private readonly local = new Map<string, { count: number; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
-  private lastErrorLogAt = 0;
+  private readonly outageLog = new LogThrottle();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
@@ -187,9 +187,7 @@ export class CredentialAttempts implements OnApplicationShutdown {
 
   private failed(error: unknown): void {
     this.metrics.storageErrors.inc({ mode: this.config.failClosed ? 'fail_closed' : 'fail_open' });
-    if (Date.now() - this.lastErrorLogAt > LOG_INTERVAL_MS) {
-      this.lastErrorLogAt = Date.now();
+    if (this.outageLog.due())
       this.logger.warn({ err: (error as Error).message }, 'Credential-attempt store unavailable');
-    }
   }
 }

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 
 import { DependencyUnavailableException } from '../../common/errors';
 import type { AllConfig } from '../../config';
+import { LogThrottle } from '../logging/log-throttle';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { createRedisClient } from '../redis/redis-client.factory';
 import { RateLimitMetrics } from './rate-limit.metrics';
@@ -70,8 +71,6 @@ type RedisWithConsume = Redis & {
   rateLimitConsume(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
 };
 
-const LOG_INTERVAL_MS = 10_000;
-
 /**
  * Rate-limit counters in Redis (shared by every replica) when configured, in process otherwise.
  * When Redis fails, is late (RedisCircuit's deadline) or its breaker is open, counting falls back
@@ -88,7 +87,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly keyPrefix: string;
   private readonly failClosed: boolean;
   private readonly redis: RedisWithConsume | null;
-  private lastErrorLogAt = 0;
+  private readonly outageLog = new LogThrottle();
   private closing?: Promise<void>;
 
   constructor(
@@ -176,8 +175,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   private whenRedisFails<T>(error: unknown, countLocally: () => Promise<T>): Promise<T> {
     this.metrics.storageErrors.inc({ mode: this.failClosed ? 'fail_closed' : 'fail_open' });
-    if (Date.now() - this.lastErrorLogAt > LOG_INTERVAL_MS) {
-      this.lastErrorLogAt = Date.now();
+    if (this.outageLog.due()) {
       this.logger.warn(
         { err: (error as Error).message, failClosed: this.failClosed },
         this.failClosed

@@ -2,10 +2,9 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
 import type { RedisConfig } from '../../config';
+import { LogThrottle } from '../logging/log-throttle';
 
 const MAX_RECONNECT_DELAY_MS = 2000;
-/** A warning per outage, not per reconnect attempt. */
-const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
  * A client that fails fast instead of queueing: while Redis is down commands are rejected at
@@ -34,15 +33,14 @@ export function createRedisClient(
     // both sides); each still gets its own answer and timeout.
     enableAutoPipelining: true,
   });
-  let lastErrorLoggedAt = 0;
+  // A warning per outage, not per reconnect attempt.
+  const outage = new LogThrottle();
   client.on('error', (error: Error) => {
-    if (Date.now() - lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
-    lastErrorLoggedAt = Date.now();
-    logger.warn({ err: error.message }, 'Redis connection error; falling back until it recovers');
+    if (outage.due()) logger.warn({ err: error.message }, 'Redis connection error; falling back until it recovers');
   });
   client.on('ready', () => {
-    if (lastErrorLoggedAt > 0) logger.log('Redis connection restored');
-    lastErrorLoggedAt = 0;
+    if (outage.reporting) logger.log('Redis connection restored');
+    outage.reset();
   });
   return client;
 }

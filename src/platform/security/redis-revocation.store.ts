@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 
+import { LogThrottle } from '../logging/log-throttle';
 import type { RedisCircuit } from '../redis/redis-circuit';
 import { MemoryRevocationStore } from './memory-revocation.store';
 import type { RevocationMetrics } from './revocation.metrics';
@@ -8,7 +9,6 @@ import type { Revocation, RevocationStore } from './revocation-store';
 import { RevocationStoreUnavailableError } from './revocation-store';
 
 const RETRY_INTERVAL_MS = 1_000;
-const LOG_INTERVAL_MS = 10_000;
 
 interface PendingWrite {
   readonly ids: readonly string[];
@@ -34,7 +34,7 @@ export class RedisRevocationStore implements RevocationStore {
   private readonly local = new MemoryRevocationStore();
   private readonly pending: PendingWrite[] = [];
   private readonly retryTimer: NodeJS.Timeout;
-  private lastErrorLogAt = 0;
+  private readonly outageLog = new LogThrottle();
 
   constructor(
     private readonly redis: Redis,
@@ -138,8 +138,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   private failed(operation: 'check' | 'revoke' | 'seed', error: unknown): void {
     this.metrics.errors.inc({ operation });
-    if (Date.now() - this.lastErrorLogAt < LOG_INTERVAL_MS) return;
-    this.lastErrorLogAt = Date.now();
+    if (!this.outageLog.due()) return;
     this.logger.warn(
       { operation, err: error instanceof Error ? error.message : String(error) },
       'Revocation store failed',
